@@ -109,6 +109,7 @@ export class PostgresEventStore implements EventStore {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly wakers = new Set<() => void>();
+  private closed = false;
   private listener?: Promise<Client>;
   private notifyInFlight = false;
   private notifyAgain = false;
@@ -199,15 +200,15 @@ export class PostgresEventStore implements EventStore {
       let checkpoint = options.fromPosition;
       try {
         await store.listen();
-        while (!closed) {
+        while (!closed && !store.closed) {
           pending = false;
           const batch = await store.readBatch(checkpoint, false, options.filter, store.batchSize);
           for (const event of batch) {
-            if (closed) return;
+            if (closed || store.closed) return;
             yield event;
             checkpoint = event.position;
           }
-          if (batch.length < store.batchSize && !closed && !pending) {
+          if (batch.length < store.batchSize && !closed && !store.closed && !pending) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, store.pollIntervalMs);
               wake = () => {
@@ -241,6 +242,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const wake of this.wakers) wake();
     this.wakers.clear();
     const listener = this.listener;
