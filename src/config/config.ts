@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Processes this build can run; `npm start` runs them all in one Node process. */
+export const PROCESS_NAMES = ['api'] as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PROCESSES: z
+    .string()
+    .default(PROCESS_NAMES.join(','))
+    .transform((value) => value.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(PROCESS_NAMES)).min(1)),
+  /** Unset: use the local server at 127.0.0.1:5432 if one answers, else start an embedded one. */
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  EMBEDDED_POSTGRES_DIR: z.string().default('data/postgres'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+  EVENTSTORE_URL: z.string().optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Retries of a command whose stream moved on while it was decided (no client expected revision). */
+  COMMAND_CONFLICT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the environment once at start-up; a bad value stops the process with the variable named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_URL) {
+    throw new ConfigError('invalid configuration: EVENTSTORE_URL: required when EVENT_STORE=eventstoredb');
+  }
+  return config;
+}
