@@ -1,4 +1,4 @@
-import { fold } from '../decider/given-when-then';
+import { fold } from '../../test/support/given-when-then';
 import { ForbiddenError, InvalidStateError, LockedError, NotFoundError, ValidationError } from '../shared/domain-error';
 import { OrderData } from './order-data';
 import { CarposAnswer, OrderEvent } from './order.events';

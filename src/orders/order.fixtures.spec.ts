@@ -1,6 +1,6 @@
 // Shared test data for the order specs (a *.spec.ts name keeps it out of the build; jest only
 // runs *.unit.spec.ts, so this file holds no tests of its own).
-import { deciderSpec } from '../decider/given-when-then';
+import { deciderSpec } from '../../test/support/given-when-then';
 import { OrderData } from './order-data';
 import { Actor, OrderCommand } from './order.commands';
 import { orderDecider } from './order.decider';

@@ -61,7 +61,7 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
     let sut: EventStoreUnderTest;
     let store: EventStore;
     let prefix: string;
-    const streamName = (name = randomUUID()) => `${prefix}-${name}`;
+    const streamName = (name: string = randomUUID()) => `${prefix}-${name}`;
 
     beforeAll(async () => {
       sut = await open();

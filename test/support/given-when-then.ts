@@ -1,4 +1,4 @@
-import { Decider, DomainEvent } from './decider';
+import { Decider, DomainEvent } from '../../src/decider/decider';
 
 /** The state a decider reaches from its initial state through the given events. */
 export function fold<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, events: readonly E[]): S {
