@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Decider, DomainEvent } from '../decider/decider';
 import { eventIdFor } from '../event-store/event-id';
 import {
@@ -45,6 +46,16 @@ export interface CommandHandlerOptions {
   /** How often a command is re-decided when another writer moved the stream first. */
   conflictRetries?: number;
   upcasters?: UpcasterRegistry;
+  /** Streams whose folded state is kept between commands; 0 reads every stream afresh. */
+  cacheSize?: number;
+}
+
+/** A stream folded up to `revision`, with the command ids already in it (idempotency). */
+interface Snapshot<State> {
+  revision: bigint;
+  state: State;
+  commandIds: ReadonlySet<string>;
+  fromCache: boolean;
 }
 
 /**
@@ -54,6 +65,12 @@ export interface CommandHandlerOptions {
 export class CommandHandler<Command, Event extends DomainEvent, State> {
   private readonly conflictRetries: number;
   private readonly upcasters: UpcasterRegistry;
+  /**
+   * Folded streams of recent commands, so a clerk's next command on the same order needs no
+   * read. A cached snapshot is only a guess: the append's expected revision still guards
+   * every write, and any outcome other than a clean append is checked against the store.
+   */
+  private readonly cache?: LRUCache<string, Snapshot<State>>;
 
   constructor(
     private readonly store: EventStore,
@@ -62,6 +79,8 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   ) {
     this.conflictRetries = options.conflictRetries ?? 3;
     this.upcasters = options.upcasters ?? {};
+    const cacheSize = options.cacheSize ?? 10_000;
+    if (cacheSize > 0) this.cache = new LRUCache({ max: cacheSize });
   }
 
   /** Reads a stream as current-version events, or [] when it does not exist. */
@@ -82,44 +101,84 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   }
 
   async handle(stream: string, command: Command, envelope: CommandEnvelope): Promise<CommandResult<State>> {
-    for (let attempt = 0; ; attempt++) {
-      const history = await this.load(stream);
-      const revision = BigInt(history.length - 1);
-      const state = this.fold(history);
+    let trustCache = true;
+    for (let attempt = 0; ; ) {
+      const cached = trustCache ? this.cache?.get(stream) : undefined;
+      // A client's revision that the cache does not match may just mean the cache is behind.
+      const usable = cached && (envelope.expectedRevision === undefined || envelope.expectedRevision === cached.revision);
+      const snapshot = usable ? cached : await this.read(stream);
+      trustCache = false;
 
-      const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
-      if (earlier.length > 0) {
-        return { stream, state, events: earlier, revision, position: earlier[earlier.length - 1].position, replayed: true };
-      }
-      if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== revision) {
-        throw new ConcurrencyConflictError(stream, envelope.expectedRevision.toString(), revision.toString());
+      if (snapshot.commandIds.has(envelope.commandId)) return this.replay(stream, envelope);
+      if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== snapshot.revision) {
+        throw new ConcurrencyConflictError(stream, envelope.expectedRevision.toString(), snapshot.revision.toString());
       }
 
-      const decided = this.decider.decide(command, state);
-      if (decided.length === 0) {
-        return { stream, state, events: [], revision, position: 0n, replayed: false };
-      }
-      const toAppend = decided.map((event, index) => this.toNewEvent(event, index, envelope));
-      const expected: ExpectedRevision = revision < 0n ? 'no_stream' : revision;
+      let decided: Event[];
       try {
-        const appended = await this.store.append(stream, toAppend, expected);
-        return {
-          stream,
-          state: decided.reduce((s, event) => this.decider.evolve(s, event), state),
-          events: toAppend,
-          revision: appended.nextRevision,
-          position: appended.position,
-          replayed: false,
-        };
+        decided = this.decider.decide(command, snapshot.state);
+      } catch (error) {
+        if (snapshot.fromCache) continue; // judged on a possibly stale state: judge again on the store's
+        throw error;
+      }
+      if (decided.length === 0) {
+        if (snapshot.fromCache) continue;
+        return { stream, state: snapshot.state, events: [], revision: snapshot.revision, position: 0n, replayed: false };
+      }
+
+      const toAppend = decided.map((event, index) => this.toNewEvent(event, index, envelope));
+      try {
+        const appended = await this.store.append(stream, toAppend, snapshot.revision < 0n ? 'no_stream' : snapshot.revision);
+        if (appended.replayed) {
+          // Another attempt of this command got there first (a retry, another replica).
+          this.cache?.delete(stream);
+          return this.replay(stream, envelope);
+        }
+        const state = decided.reduce((s, event) => this.decider.evolve(s, event), snapshot.state);
+        this.remember(stream, appended.nextRevision, state, new Set([...snapshot.commandIds, envelope.commandId]));
+        return { stream, state, events: toAppend, revision: appended.nextRevision, position: appended.position, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.cache?.delete(stream);
+        if (snapshot.fromCache) continue; // the cache was behind: nobody's conflict yet
         // Re-deciding against the newer state keeps every rule checked; with a client's
         // expected revision it would overwrite what the client never saw, so that conflicts.
         if (envelope.expectedRevision !== undefined || attempt >= this.conflictRetries) {
-          throw new ConcurrencyConflictError(stream, revision.toString(), String(error.actual));
+          throw new ConcurrencyConflictError(stream, snapshot.revision.toString(), String(error.actual));
         }
+        attempt++;
       }
     }
+  }
+
+  private async read(stream: string): Promise<Snapshot<State>> {
+    const history = await this.load(stream);
+    return {
+      revision: BigInt(history.length - 1),
+      state: this.fold(history),
+      commandIds: new Set(history.map((event) => event.metadata.commandId)),
+      fromCache: false,
+    };
+  }
+
+  /** A command id seen before: answer with what it did the first time. */
+  private async replay(stream: string, envelope: CommandEnvelope): Promise<CommandResult<State>> {
+    const history = await this.load(stream);
+    const earlier = history.filter((event) => event.metadata.commandId === envelope.commandId);
+    return {
+      stream,
+      state: this.fold(history),
+      events: earlier,
+      revision: BigInt(history.length - 1),
+      position: earlier[earlier.length - 1].position,
+      replayed: true,
+    };
+  }
+
+  private remember(stream: string, revision: bigint, state: State, commandIds: ReadonlySet<string>): void {
+    // A later command may already have cached a newer revision.
+    if (!this.cache || (this.cache.peek(stream)?.revision ?? -1n) >= revision) return;
+    this.cache.set(stream, { revision, state, commandIds, fromCache: true });
   }
 
   private toNewEvent(event: Event, index: number, envelope: CommandEnvelope): NewEvent {

@@ -47,6 +47,8 @@ export interface AppendResult {
   nextRevision: bigint;
   /** Global position of the last appended event. */
   position: bigint;
+  /** True when these event ids were already in the stream: nothing was appended, the result is the first append's. */
+  replayed: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -7,7 +7,7 @@ import { ConcurrencyConflictError, ValidationError } from '../../src/shared/doma
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { newEvent } from '../event-store/event-store.conformance';
 
-// A tally that may never pass 10: small enough to see every pipeline rule at work.
+// A tally that stays within 0..10: small enough to see every pipeline rule at work.
 type TallyCommand = { type: 'Add'; amount: number } | { type: 'Touch' };
 type TallyEvent = { type: 'Added'; data: { amount: number } };
 const tally: Decider<TallyCommand, TallyEvent, { total: number }> = {
@@ -15,6 +15,7 @@ const tally: Decider<TallyCommand, TallyEvent, { total: number }> = {
   decide(command, state) {
     if (command.type === 'Touch') return [];
     if (state.total + command.amount > 10) throw ValidationError.single('amount', 'max_total', 'total may not exceed 10');
+    if (state.total + command.amount < 0) throw ValidationError.single('amount', 'min_total', 'total may not fall below 0');
     return [{ type: 'Added', data: { amount: command.amount } }];
   },
   evolve: (state, event) => ({ total: state.total + event.data.amount }),
@@ -140,5 +141,46 @@ describe('command pipeline (read → fold → decide → append)', () => {
     expect(result.state.total).toBe(5);
     const [, added] = await store.readStream(s);
     expect(added.metadata.schemaVersion).toBe(2);
+  });
+
+  describe('with the folded-stream cache and a second writer (another api replica)', () => {
+    let replica: CommandHandler<TallyCommand, TallyEvent, { total: number }>;
+    beforeEach(() => {
+      replica = new CommandHandler(store, tally);
+    });
+
+    it('never decides on a stale state: a rule broken only by the other writer is still caught', async () => {
+      const s = stream();
+      await handler.handle(s, { type: 'Add', amount: 5 }, envelope());
+      await replica.handle(s, { type: 'Add', amount: 5 }, envelope());
+      await expect(handler.handle(s, { type: 'Add', amount: 1 }, envelope())).rejects.toMatchObject({ rule: 'max_total' });
+      expect(handler.fold(await handler.load(s)).total).toBe(10);
+    });
+
+    it('does not reject on a stale state what the current state allows', async () => {
+      const s = stream();
+      await handler.handle(s, { type: 'Add', amount: 10 }, envelope());
+      await replica.handle(s, { type: 'Add', amount: -5 }, envelope());
+      const result = await handler.handle(s, { type: 'Add', amount: 3 }, envelope());
+      expect(result.state.total).toBe(8);
+    });
+
+    it('accepts a client revision the cache has not seen yet', async () => {
+      const s = stream();
+      await handler.handle(s, { type: 'Add', amount: 1 }, envelope());
+      await replica.handle(s, { type: 'Add', amount: 1 }, envelope());
+      const result = await handler.handle(s, { type: 'Add', amount: 1 }, envelope({ expectedRevision: 1n }));
+      expect(result).toMatchObject({ revision: 2n, state: { total: 3 } });
+    });
+
+    it('recognises a command the other writer already handled', async () => {
+      const s = stream();
+      await handler.handle(s, { type: 'Add', amount: 1 }, envelope());
+      const command = envelope();
+      const first = await replica.handle(s, { type: 'Add', amount: 2 }, command);
+      const again = await handler.handle(s, { type: 'Add', amount: 2 }, command);
+      expect(again).toMatchObject({ replayed: true, position: first.position });
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
   });
 });

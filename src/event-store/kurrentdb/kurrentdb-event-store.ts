@@ -169,7 +169,7 @@ export class KurrentDbEventStore implements EventStore {
       return earlier;
     }
     // The append's position is the commit position of its last event.
-    return { nextRevision: result.nextExpectedRevision, position: result.position.commit };
+    return { nextRevision: result.nextExpectedRevision, position: result.position.commit, replayed: false };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -324,6 +324,6 @@ export class KurrentDbEventStore implements EventStore {
     if (found.length === 0) return undefined;
     if (found.length !== wanted.size) throw new DuplicateEventIdError(found[0].id, stream);
     const last = found[0];
-    return { nextRevision: last.revision, position: globalPosition(last) };
+    return { nextRevision: last.revision, position: globalPosition(last), replayed: true };
   }
 }

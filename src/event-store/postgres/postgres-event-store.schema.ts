@@ -69,7 +69,7 @@ END $$;
 -- One round trip per append; the row lock on es_streams serialises writers of one stream only.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text, p_expected text, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
-) RETURNS TABLE (next_revision bigint, last_position bigint, idempotent boolean)
+) RETURNS TABLE (next_revision bigint, last_position bigint, replayed boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
   n int := cardinality(p_ids);
@@ -77,12 +77,9 @@ DECLARE
   base_position bigint;
   prev record;
 BEGIN
-  SELECT * INTO prev FROM es_existing(p_stream, p_ids);
-  IF FOUND THEN
-    RETURN QUERY SELECT prev.next_revision, prev.last_position, true;
-    RETURN;
-  END IF;
-
+  -- No look for an earlier append of these ids first: a retry either fails the revision check
+  -- below (answered from es_existing there) or trips the unique event id (the caller asks
+  -- es_existing then). Keeping the lookup off the common path keeps appends cheap.
   IF p_expected = 'no_stream' THEN
     INSERT INTO es_streams VALUES (p_stream, n - 1) ON CONFLICT DO NOTHING RETURNING revision INTO cur;
   ELSIF p_expected = 'any' THEN

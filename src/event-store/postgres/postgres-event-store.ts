@@ -70,6 +70,16 @@ function filterSql(filter: EventFilter | undefined, params: unknown[]): string {
   return sql;
 }
 
+function storeError(error: unknown, stream: string, events: readonly NewEvent[], expected: ExpectedRevision): unknown {
+  const pgError = error as { code?: string; detail?: string };
+  if (pgError.code === 'ES001') {
+    const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail!);
+    return new WrongExpectedRevisionError(stream, expected, actual);
+  }
+  if (pgError.code === 'ES002') return new DuplicateEventIdError(events[0].id, pgError.detail ?? stream);
+  return error;
+}
+
 /**
  * Appends inside a transaction the caller controls. The store's own append() uses it in
  * autocommit; tests use it to hold a transaction open and commit late.
@@ -83,7 +93,7 @@ export async function appendWithin(
   if (events.length === 0) throw new Error('append needs at least one event');
   try {
     const { rows } = await db.query(
-      'SELECT next_revision, last_position FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+      'SELECT next_revision, last_position, replayed FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
       [
         stream,
         String(expectedRevision),
@@ -93,15 +103,23 @@ export async function appendWithin(
         events.map((e) => JSON.stringify(e.metadata)),
       ],
     );
-    return { nextRevision: BigInt(rows[0].next_revision), position: BigInt(rows[0].last_position) };
+    return { nextRevision: BigInt(rows[0].next_revision), position: BigInt(rows[0].last_position), replayed: rows[0].replayed };
   } catch (error) {
-    const pgError = error as { code?: string; detail?: string; constraint?: string };
-    if (pgError.code === 'ES001') {
-      const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail!);
-      throw new WrongExpectedRevisionError(stream, expectedRevision, actual);
-    }
-    if (pgError.code === 'ES002') throw new DuplicateEventIdError(events[0].id, pgError.detail ?? stream);
-    throw error;
+    throw storeError(error, stream, events, expectedRevision);
+  }
+}
+
+/** The result of an earlier append of the same event ids, or undefined. */
+async function earlierAppend(db: Queryable, stream: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
+  try {
+    const { rows } = await db.query('SELECT next_revision, last_position FROM es_existing($1, $2::uuid[])', [
+      stream,
+      events.map((e) => e.id),
+    ]);
+    if (rows.length === 0) return undefined;
+    return { nextRevision: BigInt(rows[0].next_revision), position: BigInt(rows[0].last_position), replayed: true };
+  } catch (error) {
+    throw storeError(error, stream, events, 'any');
   }
 }
 
@@ -131,13 +149,12 @@ export class PostgresEventStore implements EventStore {
     try {
       result = await appendWithin(this.pool, stream, events, expectedRevision);
     } catch (error) {
-      // Two retries of one command racing with `any`: the loser trips the unique event id;
-      // asking again finds the winner's events and returns its result.
-      if ((error as { constraint?: string }).constraint === 'es_events_id_key') {
-        result = await appendWithin(this.pool, stream, events, expectedRevision);
-      } else {
-        throw error;
-      }
+      // A retried command whose revision check passed (`any`, `exists`) trips the unique
+      // event id instead: answer with the first append's result.
+      if ((error as { constraint?: string }).constraint !== 'es_events_id_key') throw error;
+      const earlier = await earlierAppend(this.pool, stream, events);
+      if (!earlier) throw error;
+      return earlier;
     }
     this.announceAppend();
     return result;
@@ -146,30 +163,35 @@ export class PostgresEventStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const params: unknown[] = [stream];
-    let where = 'stream = $1';
+    let where = 'e.stream = s.stream';
     if (options.fromRevision !== undefined) {
       params.push(options.fromRevision.toString());
-      where += ` AND revision ${backwards ? '<=' : '>='} $${params.length}`;
+      where += ` AND e.revision ${backwards ? '<=' : '>='} $${params.length}`;
     }
     if (options.toRevision !== undefined) {
       params.push(options.toRevision.toString());
-      where += ` AND revision ${backwards ? '>=' : '<='} $${params.length}`;
+      where += ` AND e.revision ${backwards ? '>=' : '<='} $${params.length}`;
     }
     if (options.recordedUpTo !== undefined) {
       params.push(options.recordedUpTo);
-      where += ` AND recorded_at <= $${params.length}`;
+      where += ` AND e.recorded_at <= $${params.length}`;
     }
-    let sql = `SELECT ${COLUMNS} FROM es_events WHERE ${where} ORDER BY revision ${backwards ? 'DESC' : 'ASC'}`;
+    let limit = '';
     if (options.maxCount !== undefined) {
       params.push(options.maxCount);
-      sql += ` LIMIT $${params.length}`;
+      limit = ` LIMIT $${params.length}`;
     }
-    const { rows } = await this.pool.query<EventRow>(sql, params);
-    if (rows.length === 0) {
-      const exists = await this.pool.query('SELECT 1 FROM es_streams WHERE stream = $1', [stream]);
-      if (exists.rowCount === 0) throw new StreamNotFoundError(stream);
-    }
-    return rows.map(toRecorded);
+    // One round trip: no row at all means no stream; one row of nulls, an empty range.
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT e.* FROM es_streams s
+         LEFT JOIN LATERAL (
+           SELECT ${COLUMNS} FROM es_events e WHERE ${where} ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'}${limit}
+         ) e ON TRUE
+       WHERE s.stream = $1`,
+      params,
+    );
+    if (rows.length === 0) throw new StreamNotFoundError(stream);
+    return rows.filter((row) => row.id !== null).map(toRecorded);
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
