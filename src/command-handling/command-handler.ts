@@ -55,7 +55,8 @@ interface Snapshot<State> {
   revision: bigint;
   state: State;
   commandIds: ReadonlySet<string>;
-  fromCache: boolean;
+  /** From the cache or assumed new: to be confirmed by the append's expected revision. */
+  guessed: boolean;
 }
 
 /**
@@ -101,13 +102,15 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   }
 
   async handle(stream: string, command: Command, envelope: CommandEnvelope): Promise<CommandResult<State>> {
-    let trustCache = true;
+    let guess = true;
     for (let attempt = 0; ; ) {
-      const cached = trustCache ? this.cache?.get(stream) : undefined;
-      // A client's revision that the cache does not match may just mean the cache is behind.
-      const usable = cached && (envelope.expectedRevision === undefined || envelope.expectedRevision === cached.revision);
-      const snapshot = usable ? cached : await this.read(stream);
-      trustCache = false;
+      // First a guess: the cached fold, or for a stream the cache does not know, a new stream
+      // (commands that create orders then need no read; for any other the guess fails fast).
+      const guessed = guess && this.cache ? (this.cache.get(stream) ?? this.newStream()) : undefined;
+      // A client's revision that the guess does not match may just mean the guess is behind.
+      const usable = guessed && (envelope.expectedRevision === undefined || envelope.expectedRevision === guessed.revision);
+      const snapshot = usable ? guessed : await this.read(stream);
+      guess = false;
 
       if (snapshot.commandIds.has(envelope.commandId)) return this.replay(stream, envelope);
       if (envelope.expectedRevision !== undefined && envelope.expectedRevision !== snapshot.revision) {
@@ -118,11 +121,11 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       try {
         decided = this.decider.decide(command, snapshot.state);
       } catch (error) {
-        if (snapshot.fromCache) continue; // judged on a possibly stale state: judge again on the store's
+        if (snapshot.guessed) continue; // judged on a guess: judge again on the store's state
         throw error;
       }
       if (decided.length === 0) {
-        if (snapshot.fromCache) continue;
+        if (snapshot.guessed) continue;
         return { stream, state: snapshot.state, events: [], revision: snapshot.revision, position: 0n, replayed: false };
       }
 
@@ -140,7 +143,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         this.cache?.delete(stream);
-        if (snapshot.fromCache) continue; // the cache was behind: nobody's conflict yet
+        if (snapshot.guessed) continue; // the guess was behind: nobody's conflict yet
         // Re-deciding against the newer state keeps every rule checked; with a client's
         // expected revision it would overwrite what the client never saw, so that conflicts.
         if (envelope.expectedRevision !== undefined || attempt >= this.conflictRetries) {
@@ -157,8 +160,12 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
       revision: BigInt(history.length - 1),
       state: this.fold(history),
       commandIds: new Set(history.map((event) => event.metadata.commandId)),
-      fromCache: false,
+      guessed: false,
     };
+  }
+
+  private newStream(): Snapshot<State> {
+    return { revision: -1n, state: this.decider.initialState(), commandIds: new Set(), guessed: true };
   }
 
   /** A command id seen before: answer with what it did the first time. */
@@ -178,7 +185,7 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
   private remember(stream: string, revision: bigint, state: State, commandIds: ReadonlySet<string>): void {
     // A later command may already have cached a newer revision.
     if (!this.cache || (this.cache.peek(stream)?.revision ?? -1n) >= revision) return;
-    this.cache.set(stream, { revision, state, commandIds, fromCache: true });
+    this.cache.set(stream, { revision, state, commandIds, guessed: true });
   }
 
   private toNewEvent(event: Event, index: number, envelope: CommandEnvelope): NewEvent {

@@ -123,7 +123,7 @@ describe('command pipeline (read → fold → decide → append)', () => {
       await store.append(s, [newEvent('Added', { amount: 0 })], 'any');
       return store.append(s, events, expected);
     };
-    const impatient = new CommandHandler(contended, tally, { conflictRetries: 2 });
+    const impatient = new CommandHandler(contended, tally, { conflictRetries: 2, cacheSize: 0 });
     const s = stream();
     await expect(impatient.handle(s, { type: 'Add', amount: 1 }, envelope())).rejects.toBeInstanceOf(ConcurrencyConflictError);
     expect((await store.readStream(s)).map((e) => e.data)).toEqual([{ amount: 0 }, { amount: 0 }, { amount: 0 }]);

@@ -1,7 +1,8 @@
 import { DuplicateEventIdError } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { describeEventStoreConformance, newEvent } from './event-store.conformance';
+import { describeEventStoreConformance, newEvent, take } from './event-store.conformance';
+import { Pool } from 'pg';
 
 async function openStore(): Promise<{ store: PostgresEventStore; db: TestDatabase }> {
   const db = await createTestDatabase();
@@ -41,6 +42,29 @@ describe('PostgreSQL event store specifics', () => {
     await expect(db.pool.query(`UPDATE es_events SET type = 'X'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM es_events')).rejects.toThrow(/append-only/);
     await expect(db.pool.query('TRUNCATE es_events')).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses more events in one append than a transaction position range holds', async () => {
+    const tooMany = Array.from({ length: 65_537 }, () => newEvent());
+    await expect(store.append('s-huge', tooMany, 'no_stream')).rejects.toThrow(/at most 65536 events/);
+    await expect(store.readStream('s-huge')).rejects.toThrow(/not found/);
+  });
+
+  it('wakes a subscriber in another process through NOTIFY, without waiting for its poll', async () => {
+    const otherPool = new Pool({ ...db.connection, max: 2 });
+    // Polls once a minute: only the notification can deliver within the test's time.
+    const other = new PostgresEventStore(otherPool, { listenConnection: db.connection, pollIntervalMs: 60_000 });
+    const subscription = other.subscribe({ fromPosition: await store.headPosition(), filter: { streamPrefixes: ['s-notify'] } });
+    try {
+      const received = take(subscription, 1, 3_000);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // let it reach its wait
+      await store.append('s-notify', [newEvent('Notified')], 'no_stream');
+      expect((await received)[0].type).toBe('Notified');
+    } finally {
+      await subscription.close();
+      await other.close();
+      await otherPool.end();
+    }
   });
 
   it('applying the schema twice is harmless (every process runs it at start-up)', async () => {

@@ -12,12 +12,32 @@
  */
 export const POSITION_TXID_FACTOR = 65536n;
 
-export const eventStoreSchemaSql = `
-CREATE TABLE IF NOT EXISTS es_streams (
-  stream   text PRIMARY KEY,
-  revision bigint NOT NULL
-);
+/**
+ * One append, one prepared statement, one round trip. The CTE checks the expected revision
+ * against the stream's last one (no row: refused, and the adapter tells a replay from a
+ * conflict); a writer racing for the same revision is stopped by es_events_stream_revision_key.
+ * Several appends in one transaction continue after the positions already taken.
+ * Parameters: stream, mode (any|exists|no_stream|exact), exact revision, ids, types, and data and
+ * metadata each as one JSON array (one parse, none of a text[] literal's escaping).
+ */
+export const appendSql = `
+WITH cur AS (SELECT es_revision($1) AS r),
+     ok AS (
+       SELECT coalesce(r, -1) AS r FROM cur
+        WHERE CASE $2::text WHEN 'any' THEN TRUE
+                            WHEN 'exists' THEN r IS NOT NULL
+                            WHEN 'no_stream' THEN r IS NULL
+                            ELSE r IS NOT DISTINCT FROM $3::bigint END),
+     tx AS (SELECT pg_current_xact_id()::text::bigint * ${POSITION_TXID_FACTOR} AS p),
+     base AS (
+       SELECT coalesce((SELECT max(position) + 1 FROM es_events WHERE position >= tx.p AND position < tx.p + ${POSITION_TXID_FACTOR}), tx.p) AS p
+         FROM tx)
+INSERT INTO es_events (position, id, stream, revision, type, data, metadata)
+SELECT base.p + i - 1, ($4::uuid[])[i], $1, ok.r + i, ($5::text[])[i], $6::jsonb -> (i - 1), $7::jsonb -> (i - 1)
+  FROM ok, base, generate_subscripts($4::uuid[], 1) AS i
+RETURNING revision, position`;
 
+export const eventStoreSchemaSql = `
 CREATE TABLE IF NOT EXISTS es_events (
   position    bigint PRIMARY KEY,
   id          uuid NOT NULL UNIQUE,
@@ -28,7 +48,8 @@ CREATE TABLE IF NOT EXISTS es_events (
   metadata    jsonb NOT NULL,
   -- Milliseconds, like JavaScript dates, so "as of this event's time" includes the event.
   recorded_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
-  UNIQUE (stream, revision)
+  -- Also the optimistic lock: two writers of one revision cannot both commit.
+  CONSTRAINT es_events_stream_revision_key UNIQUE (stream, revision)
 );
 
 -- The log is the source of truth: rows are never changed or removed (CJIS audit, DESIGN §9).
@@ -66,52 +87,7 @@ BEGIN
   RETURN QUERY SELECT max(e.revision), max(e.position) FROM es_events e WHERE e.id = ANY (p_ids);
 END $$;
 
--- One round trip per append; the row lock on es_streams serialises writers of one stream only.
-CREATE OR REPLACE FUNCTION es_append(
-  p_stream text, p_expected text, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
-) RETURNS TABLE (next_revision bigint, last_position bigint, replayed boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-  n int := cardinality(p_ids);
-  cur bigint;
-  base_position bigint;
-  prev record;
-BEGIN
-  -- No look for an earlier append of these ids first: a retry either fails the revision check
-  -- below (answered from es_existing there) or trips the unique event id (the caller asks
-  -- es_existing then). Keeping the lookup off the common path keeps appends cheap.
-  IF p_expected = 'no_stream' THEN
-    INSERT INTO es_streams VALUES (p_stream, n - 1) ON CONFLICT DO NOTHING RETURNING revision INTO cur;
-  ELSIF p_expected = 'any' THEN
-    INSERT INTO es_streams VALUES (p_stream, n - 1)
-      ON CONFLICT (stream) DO UPDATE SET revision = es_streams.revision + n RETURNING revision INTO cur;
-  ELSIF p_expected = 'exists' THEN
-    UPDATE es_streams SET revision = revision + n WHERE stream = p_stream RETURNING revision INTO cur;
-  ELSE
-    UPDATE es_streams SET revision = revision + n
-      WHERE stream = p_stream AND revision = p_expected::bigint RETURNING revision INTO cur;
-  END IF;
-
-  IF cur IS NULL THEN
-    -- A concurrent retry of the same command may have won the race: that is not a conflict.
-    SELECT * INTO prev FROM es_existing(p_stream, p_ids);
-    IF FOUND THEN
-      RETURN QUERY SELECT prev.next_revision, prev.last_position, true;
-      RETURN;
-    END IF;
-    SELECT revision INTO cur FROM es_streams WHERE stream = p_stream;
-    RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'ES001', DETAIL = coalesce(cur::text, 'no_stream');
-  END IF;
-
-  -- Several appends in one transaction continue after the ones already made.
-  base_position := pg_current_xact_id()::text::bigint * ${POSITION_TXID_FACTOR};
-  SELECT coalesce(max(position) + 1, base_position) INTO base_position
-    FROM es_events WHERE position >= base_position AND position < base_position + ${POSITION_TXID_FACTOR};
-
-  INSERT INTO es_events (position, id, stream, revision, type, data, metadata)
-  SELECT base_position + i - 1, p_ids[i], p_stream, cur - n + i, p_types[i], p_data[i], p_metadata[i]
-    FROM generate_subscripts(p_ids, 1) AS i;
-
-  RETURN QUERY SELECT cur, base_position + n - 1, false;
-END $$;
+CREATE OR REPLACE FUNCTION es_revision(p_stream text) RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT max(revision) FROM es_events WHERE stream = p_stream
+$$;
 `;

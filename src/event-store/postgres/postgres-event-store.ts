@@ -15,10 +15,11 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { eventStoreSchemaSql } from './postgres-event-store.schema';
+import { appendSql, eventStoreSchemaSql, POSITION_TXID_FACTOR } from './postgres-event-store.schema';
 import { runSchemaDdl } from '../../postgres/schema-ddl';
 
 const NOTIFY_CHANNEL = 'es_appended';
+const NOTIFY_INTERVAL_MS = 20;
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at';
 
 export interface PostgresEventStoreOptions {
@@ -70,16 +71,6 @@ function filterSql(filter: EventFilter | undefined, params: unknown[]): string {
   return sql;
 }
 
-function storeError(error: unknown, stream: string, events: readonly NewEvent[], expected: ExpectedRevision): unknown {
-  const pgError = error as { code?: string; detail?: string };
-  if (pgError.code === 'ES001') {
-    const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail!);
-    return new WrongExpectedRevisionError(stream, expected, actual);
-  }
-  if (pgError.code === 'ES002') return new DuplicateEventIdError(events[0].id, pgError.detail ?? stream);
-  return error;
-}
-
 /**
  * Appends inside a transaction the caller controls. The store's own append() uses it in
  * autocommit; tests use it to hold a transaction open and commit late.
@@ -91,22 +82,34 @@ export async function appendWithin(
   expectedRevision: ExpectedRevision,
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error('append needs at least one event');
-  try {
-    const { rows } = await db.query(
-      'SELECT next_revision, last_position, replayed FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-      [
-        stream,
-        String(expectedRevision),
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.data)),
-        events.map((e) => JSON.stringify(e.metadata)),
-      ],
-    );
-    return { nextRevision: BigInt(rows[0].next_revision), position: BigInt(rows[0].last_position), replayed: rows[0].replayed };
-  } catch (error) {
-    throw storeError(error, stream, events, expectedRevision);
+  if (BigInt(events.length) > POSITION_TXID_FACTOR) throw new Error(`one append may hold at most ${POSITION_TXID_FACTOR} events`);
+  const exact = typeof expectedRevision === 'bigint';
+  const { rows } = await db.query({
+    name: 'es_append',
+    text: appendSql,
+    values: [
+      stream,
+      exact ? 'exact' : expectedRevision,
+      exact ? expectedRevision.toString() : null,
+      events.map((e) => e.id),
+      events.map((e) => e.type),
+      JSON.stringify(events.map((e) => e.data)),
+      JSON.stringify(events.map((e) => e.metadata)),
+    ],
+  });
+  if (rows.length > 0) {
+    const last = rows[rows.length - 1];
+    return { nextRevision: BigInt(last.revision), position: BigInt(last.position), replayed: false };
   }
+  // Refused by the revision check: a retry of an append that is in already, or a conflict.
+  const earlier = await earlierAppend(db, stream, events);
+  if (earlier) return earlier;
+  throw new WrongExpectedRevisionError(stream, expectedRevision, await currentRevision(db, stream));
+}
+
+async function currentRevision(db: Queryable, stream: string): Promise<bigint | 'no_stream'> {
+  const { rows } = await db.query('SELECT es_revision($1) AS revision', [stream]);
+  return rows[0].revision === null ? 'no_stream' : BigInt(rows[0].revision);
 }
 
 /** The result of an earlier append of the same event ids, or undefined. */
@@ -119,7 +122,9 @@ async function earlierAppend(db: Queryable, stream: string, events: readonly New
     if (rows.length === 0) return undefined;
     return { nextRevision: BigInt(rows[0].next_revision), position: BigInt(rows[0].last_position), replayed: true };
   } catch (error) {
-    throw storeError(error, stream, events, 'any');
+    const pgError = error as { code?: string; detail?: string };
+    if (pgError.code === 'ES002') throw new DuplicateEventIdError(events[0].id, pgError.detail ?? stream);
+    throw error;
   }
 }
 
@@ -129,8 +134,7 @@ export class PostgresEventStore implements EventStore {
   private readonly wakers = new Set<() => void>();
   private closed = false;
   private listener?: Promise<Client>;
-  private notifyInFlight = false;
-  private notifyAgain = false;
+  private notify: 'idle' | 'cooling' | 'again' = 'idle';
 
   constructor(
     private readonly pool: Pool,
@@ -145,25 +149,28 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    let result: AppendResult;
-    try {
-      result = await appendWithin(this.pool, stream, events, expectedRevision);
-    } catch (error) {
-      // A retried command whose revision check passed (`any`, `exists`) trips the unique
-      // event id instead: answer with the first append's result.
-      if ((error as { constraint?: string }).constraint !== 'es_events_id_key') throw error;
-      const earlier = await earlierAppend(this.pool, stream, events);
-      if (!earlier) throw error;
-      return earlier;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await appendWithin(this.pool, stream, events, expectedRevision);
+        if (!result.replayed) this.announceAppend();
+        return result;
+      } catch (error) {
+        const constraint = (error as { constraint?: string }).constraint;
+        if (constraint !== 'es_events_id_key' && constraint !== 'es_events_stream_revision_key') throw error;
+        // Another writer committed first. The same event ids mean a retry of this append.
+        const earlier = await earlierAppend(this.pool, stream, events);
+        if (earlier) return earlier;
+        // `any` accepts whatever revision the stream is at now: try again on top of it.
+        if (expectedRevision === 'any' && attempt < 10) continue;
+        throw new WrongExpectedRevisionError(stream, expectedRevision, await currentRevision(this.pool, stream));
+      }
     }
-    this.announceAppend();
-    return result;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const params: unknown[] = [stream];
-    let where = 'e.stream = s.stream';
+    let where = 'e.stream = $1';
     if (options.fromRevision !== undefined) {
       params.push(options.fromRevision.toString());
       where += ` AND e.revision ${backwards ? '<=' : '>='} $${params.length}`;
@@ -183,11 +190,10 @@ export class PostgresEventStore implements EventStore {
     }
     // One round trip: no row at all means no stream; one row of nulls, an empty range.
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT e.* FROM es_streams s
+      `SELECT e.* FROM (SELECT 1 FROM es_events WHERE stream = $1 LIMIT 1) s
          LEFT JOIN LATERAL (
            SELECT ${COLUMNS} FROM es_events e WHERE ${where} ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'}${limit}
-         ) e ON TRUE
-       WHERE s.stream = $1`,
+         ) e ON TRUE`,
       params,
     );
     if (rows.length === 0) throw new StreamNotFoundError(stream);
@@ -296,22 +302,26 @@ export class PostgresEventStore implements EventStore {
   /** Wakes local subscribers at once and other processes through NOTIFY. */
   private announceAppend(): void {
     for (const wake of this.wakers) wake();
-    // NOTIFY inside the append transaction would take a database-wide lock at every commit;
-    // one outside it, coalesced to at most one in flight, costs the writers nothing.
-    if (this.notifyInFlight) {
-      this.notifyAgain = true;
-      return;
-    }
-    this.notifyInFlight = true;
+    if (this.notify === 'idle') this.sendNotify();
+    else this.notify = 'again';
+  }
+
+  /**
+   * NOTIFY inside the append transaction would serialise every commit on a database-wide lock.
+   * Sent after it instead, at most once per NOTIFY_INTERVAL_MS: writers pay next to nothing and
+   * other processes' subscribers wake at most that much later (they also poll).
+   */
+  private sendNotify(): void {
+    this.notify = 'cooling';
     this.pool
       .query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`)
-      .catch(() => undefined) // subscribers also poll; a lost wake-up only delays them
+      .catch(() => undefined) // a lost wake-up only delays subscribers until their next poll
       .finally(() => {
-        this.notifyInFlight = false;
-        if (this.notifyAgain) {
-          this.notifyAgain = false;
-          this.announceAppend();
-        }
+        setTimeout(() => {
+          const again = this.notify === 'again' && !this.closed;
+          this.notify = 'idle';
+          if (again) this.sendNotify();
+        }, NOTIFY_INTERVAL_MS).unref();
       });
   }
 
