@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const PROCESS_NAMES = ['api'] as const;
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // 0 lets the operating system choose a free port (tests, side-by-side runs).
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PROCESSES: z
     .string()
