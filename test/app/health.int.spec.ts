@@ -41,7 +41,7 @@ describe('the running api process, over HTTP', () => {
       expect((await fetch(`${url}/health`)).status).toBe(200);
       const ready = await fetch(`${url}/ready`);
       expect(ready.status).toBe(503);
-      const body = await ready.json();
+      const body = (await ready.json()) as { checks: Record<string, string> };
       expect(body).toMatchObject({ status: 'not ready', checks: { eventStore: 'up', postgres: 'up' } });
       expect(body.checks.redis).toMatch(/^down: /);
     } finally {
