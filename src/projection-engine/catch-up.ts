@@ -1,0 +1,41 @@
+import type { Pool } from 'pg';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import type { Projection } from './projection';
+import { applyBatch, GenerationRow, listGenerations } from './projection-registry';
+
+export interface CatchUpOptions {
+  batchSize?: number;
+  /** Called after every committed batch (progress bars, tests). */
+  onBatch?: (generation: GenerationRow, batch: readonly RecordedEvent[]) => void;
+}
+
+/**
+ * Applies every event of the projection's types after the generation's checkpoint, in batches,
+ * until the store has no more; returns the generation as it then stands. Used to build a new
+ * generation and by tests; the live runner follows a subscription instead.
+ */
+export async function catchUp(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  generation: number,
+  options: CatchUpOptions = {},
+): Promise<GenerationRow> {
+  const batchSize = options.batchSize ?? 1000;
+  let [row] = (await listGenerations(pool, projection.name)).filter((g) => g.generation === generation);
+  if (!row) throw new Error(`projection ${projection.name} has no generation ${generation}`);
+  let batch: RecordedEvent[] = [];
+  const flush = async () => {
+    row = await applyBatch(pool, projection, generation, batch);
+    options.onBatch?.(row, batch);
+    batch = [];
+  };
+  const from = row.checkpoint === 0n ? undefined : row.checkpoint;
+  for await (const event of store.readAll({ fromPosition: from, filter: { eventTypes: projection.eventTypes } })) {
+    batch.push(event);
+    if (batch.length >= batchSize) await flush();
+    if (row.state === 'retired') return row;
+  }
+  if (batch.length > 0) await flush();
+  return row;
+}

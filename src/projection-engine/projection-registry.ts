@@ -1,0 +1,207 @@
+import type { Pool, PoolClient } from 'pg';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { runSchemaDdl } from '../postgres/schema-ddl';
+import { Projection, tableNames, viewName } from './projection';
+
+/**
+ * Where every projection generation keeps its checkpoint and state. `checkpoint` is the global
+ * position of the last event applied (0 = nothing yet) and is written in the same transaction
+ * as the rows, so a crash at any point neither loses nor doubles an event.
+ */
+const registrySql = `
+CREATE TABLE IF NOT EXISTS projection_generations (
+  name            text NOT NULL,
+  generation      int NOT NULL,
+  version         int NOT NULL,
+  state           text NOT NULL CHECK (state IN ('building', 'live', 'retired')),
+  checkpoint      bigint NOT NULL DEFAULT 0,
+  events_applied  bigint NOT NULL DEFAULT 0,
+  last_event_at   timestamptz,
+  error           text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (name, generation)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_live ON projection_generations (name) WHERE state = 'live';
+`;
+
+export type GenerationState = 'building' | 'live' | 'retired';
+
+export interface GenerationRow {
+  name: string;
+  generation: number;
+  version: number;
+  state: GenerationState;
+  checkpoint: bigint;
+  eventsApplied: bigint;
+  lastEventAt: Date | null;
+  /** Set when a handler failed: the runner stopped at this event until restarted. */
+  error: string | null;
+}
+
+/** A handler threw: the batch was rolled back and the projection stops at this event. */
+export class ProjectionHandlerError extends Error {
+  override readonly name = 'ProjectionHandlerError';
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<RecordedEvent, 'id' | 'type' | 'stream' | 'revision' | 'position'>,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `projection ${projection} failed on ${event.type} ${event.id} (${event.stream} revision ${event.revision}, ` +
+        `position ${event.position}): ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+function toRow(row: Record<string, unknown>): GenerationRow {
+  return {
+    name: row.name as string,
+    generation: row.generation as number,
+    version: row.version as number,
+    state: row.state as GenerationState,
+    checkpoint: BigInt(row.checkpoint as string),
+    eventsApplied: BigInt(row.events_applied as string),
+    lastEventAt: (row.last_event_at as Date | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
+}
+
+export async function ensureRegistrySchema(pool: Pool): Promise<void> {
+  await runSchemaDdl(pool, 'projection-registry', registrySql);
+}
+
+export async function listGenerations(db: Pick<Pool, 'query'>, name?: string): Promise<GenerationRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM projection_generations WHERE $1::text IS NULL OR name = $1 ORDER BY name, generation`,
+    [name ?? null],
+  );
+  return rows.map(toRow);
+}
+
+export async function liveGeneration(db: Pick<Pool, 'query'>, name: string): Promise<GenerationRow | undefined> {
+  return (await listGenerations(db, name)).find((g) => g.state === 'live');
+}
+
+/** Creates the next generation's tables beside any existing ones, in state `building`. */
+export async function createGeneration(pool: Pool, projection: Projection): Promise<GenerationRow> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-generation:${projection.name}`]);
+    const { rows } = await client.query(
+      'SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations WHERE name = $1',
+      [projection.name],
+    );
+    const generation = rows[0].next as number;
+    await client.query(projection.createTables(tableNames(projection, generation)));
+    const created = await client.query(
+      `INSERT INTO projection_generations (name, generation, version, state) VALUES ($1, $2, $3, 'building') RETURNING *`,
+      [projection.name, generation, projection.version],
+    );
+    await client.query('COMMIT');
+    return toRow(created.rows[0]);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Applies a batch in one transaction with the checkpoint. Events at or before the checkpoint
+ * are skipped (a redelivered batch changes nothing). Returns the generation as it now stands;
+ * a retired generation applies nothing (its replacement is live). A handler that throws rolls
+ * the whole batch back and raises ProjectionHandlerError naming the event.
+ */
+export async function applyBatch(
+  pool: Pool,
+  projection: Projection,
+  generation: number,
+  events: readonly RecordedEvent[],
+): Promise<GenerationRow> {
+  const client = await pool.connect();
+  let current: RecordedEvent | undefined;
+  try {
+    await client.query('BEGIN');
+    // The row lock also keeps a second writer of this generation out until we commit.
+    const locked = await client.query('SELECT * FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE', [
+      projection.name,
+      generation,
+    ]);
+    if (locked.rowCount === 0) throw new Error(`projection ${projection.name} has no generation ${generation}`);
+    const before = toRow(locked.rows[0]);
+    if (before.state === 'retired') {
+      await client.query('ROLLBACK');
+      return before;
+    }
+    const fresh = events.filter((event) => event.position > before.checkpoint);
+    if (fresh.length === 0) {
+      await client.query('ROLLBACK');
+      return before;
+    }
+    const ctx = { db: client, ...tableNames(projection, generation) };
+    for (current of fresh) await projection.handle(ctx, current);
+    const last = fresh[fresh.length - 1];
+    const updated = await client.query(
+      `UPDATE projection_generations
+          SET checkpoint = $3, events_applied = events_applied + $4, last_event_at = $5, error = NULL, updated_at = now()
+        WHERE name = $1 AND generation = $2 RETURNING *`,
+      [projection.name, generation, last.position.toString(), fresh.length, last.recordedAt],
+    );
+    await client.query('COMMIT');
+    return toRow(updated.rows[0]);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if (current && !(error instanceof ProjectionHandlerError)) throw new ProjectionHandlerError(projection.name, current, error);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function recordFailure(pool: Pool, name: string, generation: number, error: Error): Promise<void> {
+  await pool.query('UPDATE projection_generations SET error = $3, updated_at = now() WHERE name = $1 AND generation = $2', [
+    name,
+    generation,
+    error.message,
+  ]);
+}
+
+/**
+ * Makes `generation` the live one: its views replace the old generation's in one transaction,
+ * the old generation is retired and its tables dropped. Queries see the old tables until the
+ * commit and the new ones after it; never a mix, never nothing.
+ */
+export async function swapLive(pool: Pool, projection: Projection, generation: number): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-generation:${projection.name}`]);
+    const old = await client.query(
+      `UPDATE projection_generations SET state = 'retired', updated_at = now() WHERE name = $1 AND state = 'live' RETURNING generation`,
+      [projection.name],
+    );
+    const promoted = await client.query(
+      `UPDATE projection_generations SET state = 'live', updated_at = now() WHERE name = $1 AND generation = $2 AND state = 'building'`,
+      [projection.name, generation],
+    );
+    if (promoted.rowCount !== 1) throw new Error(`projection ${projection.name} generation ${generation} is not being built`);
+    const names = tableNames(projection, generation);
+    for (const table of projection.tables) {
+      await client.query(`DROP VIEW IF EXISTS ${viewName(projection, table)}`);
+      await client.query(`CREATE VIEW ${viewName(projection, table)} AS SELECT * FROM ${names.table(table)}`);
+    }
+    for (const { generation: retired } of old.rows) {
+      const retiredNames = tableNames(projection, retired);
+      for (const table of projection.tables) await client.query(`DROP TABLE IF EXISTS ${retiredNames.table(table)}`);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,58 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '../event-store/event-store.port';
+
+/**
+ * A read model (DESIGN.md §8). Each lives in its own folder under `projections/`, owning its
+ * tables, its handlers and its queries.
+ *
+ * Tables are versioned by generation: a projection's logical table `persons` is the physical
+ * table `<name>_persons_g<N>`; queries read the view `<name>_persons`, which points at the live
+ * generation. A rebuild fills generation N+1 beside the live one and swaps the views in one
+ * transaction, so queries keep answering from the old tables until the new ones are complete.
+ */
+export interface Projection {
+  /** snake_case, also the prefix of its tables and views, e.g. `order_search`. */
+  readonly name: string;
+  /** Bump when tables or handlers change meaning: the projector then rebuilds beside the live one. */
+  readonly version: number;
+  /** Event types the handlers need; the runner subscribes to these only. */
+  readonly eventTypes: readonly string[];
+  /** Logical table names, each created by `createTables` as `ctx.table(name)`. */
+  readonly tables: readonly string[];
+  /** DDL for one generation's tables and indexes (use `ctx.table(name)` for every name). */
+  createTables(ctx: TableNames): string;
+  /**
+   * Applies one event inside the batch transaction. Must be replay-safe: rows remember what
+   * they applied (stream revision or position), so applying an event twice changes nothing.
+   * Must not have side effects outside its own tables.
+   */
+  handle(ctx: ProjectionContext, event: RecordedEvent): Promise<void>;
+}
+
+export interface TableNames {
+  /** Physical name of a logical table in the generation being written, e.g. `order_search_persons_g2`. */
+  table(name: string): string;
+}
+
+export interface ProjectionContext extends TableNames {
+  /** The batch's transaction: everything written here commits with the checkpoint, or not at all. */
+  readonly db: Pick<PoolClient, 'query'>;
+}
+
+/** The view through which queries read a projection's live generation. */
+export function viewName(projection: Pick<Projection, 'name'>, table: string): string {
+  return `${projection.name}_${table}`;
+}
+
+export function physicalTableName(projection: Pick<Projection, 'name'>, table: string, generation: number): string {
+  return `${projection.name}_${table}_g${generation}`;
+}
+
+export function tableNames(projection: Pick<Projection, 'name' | 'tables'>, generation: number): TableNames {
+  return {
+    table(name: string): string {
+      if (!projection.tables.includes(name)) throw new Error(`projection ${projection.name} declares no table ${name}`);
+      return physicalTableName(projection, name, generation);
+    },
+  };
+}

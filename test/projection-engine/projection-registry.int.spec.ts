@@ -1,0 +1,99 @@
+import { Pool } from 'pg';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
+import { catchUp } from '../../src/projection-engine/catch-up';
+import { Projection } from '../../src/projection-engine/projection';
+import {
+  applyBatch,
+  createGeneration,
+  ensureRegistrySchema,
+  listGenerations,
+  ProjectionHandlerError,
+  swapLive,
+} from '../../src/projection-engine/projection-registry';
+import { newEvent } from '../event-store/event-store.conformance';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+
+/** Counts events per stream; throws on an event whose data says so (a poison event). */
+const tally: Projection = {
+  name: 'tally',
+  version: 1,
+  eventTypes: ['Counted'],
+  tables: ['streams'],
+  createTables: ({ table }) =>
+    `CREATE TABLE ${table('streams')} (stream text PRIMARY KEY, events int NOT NULL, last_position bigint NOT NULL)`,
+  async handle({ db, table }, event) {
+    if (event.data.poison) throw new Error('cannot count this');
+    await db.query(
+      `INSERT INTO ${table('streams')} VALUES ($1, 1, $2)
+       ON CONFLICT (stream) DO UPDATE SET events = ${table('streams')}.events + 1, last_position = $2
+       WHERE ${table('streams')}.last_position < $2`,
+      [event.stream, event.position.toString()],
+    );
+  },
+};
+
+async function counts(pool: Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query('SELECT stream, events FROM tally_streams ORDER BY stream');
+  return Object.fromEntries(rows.map((r) => [r.stream, r.events]));
+}
+
+describe('projection generations and checkpoints', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    await PostgresEventStore.ensureSchema(db.pool);
+    await ensureRegistrySchema(db.pool);
+    store = new PostgresEventStore(db.pool);
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('applies a batch and its checkpoint together, and a redelivered batch changes nothing', async () => {
+    await store.append('a', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
+    const { generation } = await createGeneration(db.pool, tally);
+    await swapLive(db.pool, tally, generation);
+    const events = [];
+    for await (const event of store.readAll()) events.push(event);
+    const after = await applyBatch(db.pool, tally, generation, events);
+    expect(after.checkpoint).toBe(events[1].position);
+    await applyBatch(db.pool, tally, generation, events);
+    expect(await counts(db.pool)).toEqual({ a: 2 });
+    expect((await listGenerations(db.pool, 'tally'))[0].eventsApplied).toBe(2n);
+  });
+
+  it('rolls back the whole batch on a poison event and names the event', async () => {
+    await store.append('a', [newEvent('Counted')], 'no_stream');
+    await store.append('b', [newEvent('Counted', { poison: true })], 'no_stream');
+    const { generation } = await createGeneration(db.pool, tally);
+    await swapLive(db.pool, tally, generation);
+    const error = await catchUp(db.pool, store, tally, generation).catch((e) => e);
+    expect(error).toBeInstanceOf(ProjectionHandlerError);
+    expect(error.message).toMatch(/projection tally failed on Counted .* \(b revision 0, position \d+\): cannot count this/);
+    expect(await counts(db.pool)).toEqual({});
+    expect((await listGenerations(db.pool, 'tally'))[0].checkpoint).toBe(0n);
+  });
+
+  it('builds a new generation beside the live one and swaps the views atomically', async () => {
+    await store.append('a', [newEvent('Counted')], 'no_stream');
+    const first = await createGeneration(db.pool, tally);
+    await catchUp(db.pool, store, tally, first.generation);
+    await swapLive(db.pool, tally, first.generation);
+    await store.append('a', [newEvent('Counted')], 0n);
+
+    const second = await createGeneration(db.pool, tally);
+    await catchUp(db.pool, store, tally, second.generation);
+    // Until the swap, queries read the old generation, which has not seen the new event.
+    expect(await counts(db.pool)).toEqual({ a: 1 });
+    await swapLive(db.pool, tally, second.generation);
+    expect(await counts(db.pool)).toEqual({ a: 2 });
+    const states = (await listGenerations(db.pool, 'tally')).map((g) => [g.generation, g.state]);
+    expect(states).toEqual([[1, 'retired'], [2, 'live']]);
+    // The retired generation's tables are gone; applying to it is refused quietly.
+    expect((await applyBatch(db.pool, tally, first.generation, [])).state).toBe('retired');
+    await expect(db.pool.query('SELECT 1 FROM tally_streams_g1')).rejects.toThrow(/does not exist/);
+  });
+});
