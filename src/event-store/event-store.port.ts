@@ -98,6 +98,8 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Position of the newest event visible to subscribers, 0n when empty. */
   headPosition(): Promise<bigint>;
+  /** How many events match, after an exclusive position: progress and lag of projections. */
+  countEvents(options?: { fromPosition?: bigint; filter?: EventFilter }): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -242,6 +242,16 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
         expect(before.map((e) => e.revision)).toEqual([1n, 0n]);
       });
 
+      it('counts matching events after an exclusive position', async () => {
+        const stream = streamName();
+        const type = `Counted${prefix}`;
+        await store.append(stream, [newEvent(type), newEvent('Other'), newEvent(type), newEvent(type)], 'no_stream');
+        const filter = { streamPrefixes: [prefix], eventTypes: [type] };
+        expect(await store.countEvents({ filter })).toBe(3);
+        const [first] = await collect(store.readAll({ filter, maxCount: 1 }));
+        expect(await store.countEvents({ filter, fromPosition: first.position })).toBe(2);
+      });
+
       it('reports a head position at or beyond the last append', async () => {
         const { position } = await store.append(streamName(), [newEvent()], 'no_stream');
         expect(await store.headPosition()).toBeGreaterThanOrEqual(position);

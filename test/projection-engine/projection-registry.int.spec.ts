@@ -1,7 +1,5 @@
-import { Pool } from 'pg';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { catchUp } from '../../src/projection-engine/catch-up';
-import { Projection } from '../../src/projection-engine/projection';
 import {
   applyBatch,
   createGeneration,
@@ -11,31 +9,9 @@ import {
   swapLive,
 } from '../../src/projection-engine/projection-registry';
 import { newEvent } from '../event-store/event-store.conformance';
+import { tallyCounts as counts } from '../support/tally-projection';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-
-/** Counts events per stream; throws on an event whose data says so (a poison event). */
-const tally: Projection = {
-  name: 'tally',
-  version: 1,
-  eventTypes: ['Counted'],
-  tables: ['streams'],
-  createTables: ({ table }) =>
-    `CREATE TABLE ${table('streams')} (stream text PRIMARY KEY, events int NOT NULL, last_position bigint NOT NULL)`,
-  async handle({ db, table }, event) {
-    if (event.data.poison) throw new Error('cannot count this');
-    await db.query(
-      `INSERT INTO ${table('streams')} VALUES ($1, 1, $2)
-       ON CONFLICT (stream) DO UPDATE SET events = ${table('streams')}.events + 1, last_position = $2
-       WHERE ${table('streams')}.last_position < $2`,
-      [event.stream, event.position.toString()],
-    );
-  },
-};
-
-async function counts(pool: Pool): Promise<Record<string, number>> {
-  const { rows } = await pool.query('SELECT stream, events FROM tally_streams ORDER BY stream');
-  return Object.fromEntries(rows.map((r) => [r.stream, r.events]));
-}
+import { tally } from '../support/tally-projection';
 
 describe('projection generations and checkpoints', () => {
   let db: TestDatabase;

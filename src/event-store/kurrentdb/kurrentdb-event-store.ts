@@ -298,6 +298,13 @@ export class KurrentDbEventStore implements EventStore {
     return 0n;
   }
 
+  /** KurrentDB keeps no counts: this reads the matching events, so keep it for progress and status. */
+  async countEvents(options: { fromPosition?: bigint; filter?: EventFilter } = {}): Promise<number> {
+    let count = 0;
+    for await (const _ of this.readAll({ fromPosition: options.fromPosition, filter: options.filter })) count++;
+    return count;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     await this.client.dispose();

@@ -269,6 +269,13 @@ export class PostgresEventStore implements EventStore {
     return BigInt(rows[0].head);
   }
 
+  async countEvents(options: { fromPosition?: bigint; filter?: EventFilter } = {}): Promise<number> {
+    const params: unknown[] = [(options.fromPosition ?? 0n).toString()];
+    const where = `position > $1 AND position < es_horizon()${filterSql(options.filter, params)}`;
+    const { rows } = await this.pool.query(`SELECT count(*)::bigint AS n FROM es_events WHERE ${where}`, params);
+    return Number(rows[0].n);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.wakers) wake();

@@ -1,0 +1,124 @@
+import type { Pool, PoolClient } from 'pg';
+import type { EventStore } from '../event-store/event-store.port';
+import type { Projection } from './projection';
+import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
+import { createGeneration, ensureRegistrySchema, GenerationRow, listGenerations, liveGeneration, swapLive } from './projection-registry';
+
+export interface ProjectorOptions extends Pick<RunOptions, 'batchSize' | 'flushMs'> {
+  /** How often a standby instance tries to take over a projection. */
+  standbyPollMs?: number;
+  log?: (message: string) => void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Builds a new generation from position zero beside whatever is live, and swaps it in once the
+ * store confirms it has caught up. Used when the code's version changed and by `rebuild`.
+ */
+export async function buildAndSwap(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  options: RunOptions & { generation?: GenerationRow } = {},
+): Promise<GenerationRow | undefined> {
+  const building = options.generation ?? (await createGeneration(pool, projection));
+  const outcome = await runGeneration(pool, store, projection, building.generation, {
+    ...options,
+    onIdle: async (row) => {
+      if (!(await isCaughtUp(store, projection, row.checkpoint))) return 'continue';
+      await swapLive(pool, projection, row.generation);
+      return 'stop';
+    },
+  });
+  if (outcome !== 'idle-stop') return undefined;
+  return (await listGenerations(pool, projection.name)).find((g) => g.generation === building.generation);
+}
+
+/**
+ * Runs every projection, each in its own loop: one active instance per projection across all
+ * processes (a session advisory lock; others wait as hot standby), a generation built beside
+ * the live one when the code's version changed, and a failing projection stopped, with the
+ * failing event named, while the others go on.
+ */
+export class Projector {
+  private readonly controller = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly active = new Set<string>();
+  private readonly failures = new Map<string, Error>();
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: EventStore,
+    private readonly projections: readonly Projection[],
+    private readonly options: ProjectorOptions = {},
+  ) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async start(): Promise<void> {
+    await ensureRegistrySchema(this.pool);
+    for (const projection of this.projections) this.loops.push(this.supervise(projection));
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await Promise.all(this.loops);
+  }
+
+  /** Projections this instance is running now (it holds their lock). */
+  activeProjections(): string[] {
+    return [...this.active].sort();
+  }
+
+  failure(name: string): Error | undefined {
+    return this.failures.get(name);
+  }
+
+  private async supervise(projection: Projection): Promise<void> {
+    const signal = this.controller.signal;
+    let lockClient: PoolClient | undefined;
+    try {
+      lockClient = await this.pool.connect();
+      // Session lock: held while this connection lives, released if the process dies.
+      while (!signal.aborted) {
+        const { rows } = await lockClient.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`projection:${projection.name}`]);
+        if (rows[0].ok) break;
+        await sleep(this.options.standbyPollMs ?? 1000, signal);
+      }
+      if (signal.aborted) return;
+      this.active.add(projection.name);
+      this.log(`projection ${projection.name}: active`);
+      while (!signal.aborted) {
+        const live = await liveGeneration(this.pool, projection.name);
+        if (!live || live.version !== projection.version) {
+          const building = (await listGenerations(this.pool, projection.name)).find(
+            (g) => g.state === 'building' && g.version === projection.version,
+          );
+          this.log(`projection ${projection.name}: building version ${projection.version} from position zero`);
+          await buildAndSwap(this.pool, this.store, projection, { ...this.options, signal, generation: building });
+          continue;
+        }
+        await runGeneration(this.pool, this.store, projection, live.generation, { ...this.options, signal });
+      }
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.failures.set(projection.name, failure);
+      this.log(`projection ${projection.name} stopped: ${failure.message}`);
+    } finally {
+      this.active.delete(projection.name);
+      if (lockClient) {
+        await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${projection.name}`]).catch(() => undefined);
+        lockClient.release();
+      }
+    }
+  }
+}
