@@ -102,7 +102,7 @@ describe('projector', () => {
   it('builds a new version beside the live one and swaps it in when caught up', async () => {
     await store.append('v', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
     const v1 = await start([tally]);
-    await eventually(async () => (await tallyCounts(db.pool).catch(() => ({}))).v === 2);
+    await eventually(async () => (await tallyCounts(db.pool).catch((): Record<string, number> => ({}))).v === 2);
     await v1.stop();
 
     await start([{ ...tally, version: 2 }]);
