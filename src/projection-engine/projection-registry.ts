@@ -123,6 +123,7 @@ export async function applyBatch(
 ): Promise<GenerationRow> {
   const client = await pool.connect();
   let current: RecordedEvent | undefined;
+  let released = false;
   try {
     await client.query('BEGIN');
     // The row lock also keeps a second writer of this generation out until we commit.
@@ -142,7 +143,21 @@ export async function applyBatch(
       return before;
     }
     const ctx = { db: client, ...tableNames(projection, generation) };
-    for (current of fresh) await projection.handle(ctx, current);
+    if (projection.handleBatch && fresh.length > 1) {
+      try {
+        await projection.handleBatch(ctx, fresh);
+      } catch {
+        // Which event? Apply them singly: those before the culprit commit, the culprit is named.
+        await client.query('ROLLBACK');
+        client.release();
+        released = true;
+        let row = before;
+        for (const event of fresh) row = await applyBatch(pool, projection, generation, [event]);
+        return row;
+      }
+    } else {
+      for (current of fresh) await projection.handle(ctx, current);
+    }
     const last = fresh[fresh.length - 1];
     const updated = await client.query(
       `UPDATE projection_generations
@@ -153,11 +168,12 @@ export async function applyBatch(
     await client.query('COMMIT');
     return toRow(updated.rows[0]);
   } catch (error) {
+    if (released) throw error;
     await client.query('ROLLBACK').catch(() => undefined);
     if (current && !(error instanceof ProjectionHandlerError)) throw new ProjectionHandlerError(projection.name, current, error);
     throw error;
   } finally {
-    client.release();
+    if (!released) client.release();
   }
 }
 

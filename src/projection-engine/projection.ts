@@ -27,6 +27,12 @@ export interface Projection {
    * Must not have side effects outside its own tables.
    */
   handle(ctx: ProjectionContext, event: RecordedEvent): Promise<void>;
+  /**
+   * Optional set-based form of `handle` for a whole batch (a rebuild applies millions of
+   * events): same result as handling the events one by one. When a batch fails, the engine
+   * applies its events singly to name the one that fails.
+   */
+  handleBatch?(ctx: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export interface TableNames {

@@ -11,7 +11,7 @@ import {
 import { newEvent } from '../event-store/event-store.conformance';
 import { tallyCounts as counts } from '../support/tally-projection';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { tally } from '../support/tally-projection';
+import { batchTally, tally } from '../support/tally-projection';
 
 describe('projection generations and checkpoints', () => {
   let db: TestDatabase;
@@ -71,5 +71,25 @@ describe('projection generations and checkpoints', () => {
     // The retired generation's tables are gone; applying to it is refused quietly.
     expect((await applyBatch(db.pool, tally, first.generation, [])).state).toBe('retired');
     await expect(db.pool.query('SELECT 1 FROM tally_streams_g1')).rejects.toThrow(/does not exist/);
+  });
+
+  it('applies a batch set-based when the projection can, with the same result as one by one', async () => {
+    for (let i = 0; i < 30; i++) await store.append(`s${i % 4}`, [newEvent('Counted')], 'any');
+    const { generation } = await createGeneration(db.pool, batchTally);
+    await swapLive(db.pool, batchTally, generation);
+    const row = await catchUp(db.pool, store, batchTally, generation, { batchSize: 7 });
+    expect(row.eventsApplied).toBe(30n);
+    expect(await counts(db.pool)).toEqual({ s0: 8, s1: 8, s2: 7, s3: 7 });
+  });
+
+  it('names the poison event inside a failed set-based batch, keeping the events before it', async () => {
+    await store.append('a', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
+    await store.append('b', [newEvent('Counted', { poison: true }), newEvent('Counted')], 'no_stream');
+    const { generation } = await createGeneration(db.pool, batchTally);
+    await swapLive(db.pool, batchTally, generation);
+    const error = await catchUp(db.pool, store, batchTally, generation).catch((e) => e);
+    expect(error).toBeInstanceOf(ProjectionHandlerError);
+    expect(error.event).toMatchObject({ stream: 'b', revision: 0n });
+    expect(await counts(db.pool)).toEqual({ a: 2 });
   });
 });
