@@ -32,6 +32,8 @@ export function orderLifecycle(generator: OrderGenerator, orderId: string, start
     const when = base();
     commands.push({ ...when, type: 'ServeOrder', servedAt: when.now, method: 'PERSONAL', servedBy: 'Deputy Garcia', agency: data.court.ori });
   }
+  // Some clerks leave an order locked (until it expires or an administrator releases it).
+  if (random() < 0.1) commands.push({ ...base(), type: 'LockOrder' });
   if (random() < 0.03) commands.push({ ...base(), type: 'SealOrder' });
   if (random() < 0.15) commands.push({ ...base(), type: 'CancelOrder', reason: random() < 0.5 ? 'TERMINATED_BY_COURT' : 'SUPERSEDED' });
   return commands;

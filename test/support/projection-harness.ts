@@ -19,7 +19,7 @@ export interface ProjectionHarness {
   orders: CommandHandler<OrderCommand, OrderEvent, OrderState>;
   /** Runs an order command as the command's actor. */
   order(command: OrderCommand, envelope?: Partial<CommandEnvelope>): ReturnType<CommandHandler<OrderCommand, OrderEvent, OrderState>['handle']>;
-  /** Brings every projection's live generation up to the store's head. */
+  /** Brings every projection's live generation up to every event committed so far. */
   project(): Promise<GenerationRow[]>;
   teardown(): Promise<void>;
 }
@@ -46,6 +46,10 @@ export async function projectionHarness(...projections: Projection[]): Promise<P
         ...envelope,
       }),
     async project() {
+      // The store shows an event once every older writing transaction in the cluster has
+      // ended (docs/decisions.md); wait for that, so a test's own last appends are included.
+      const { rows: newest } = await db.pool.query('SELECT coalesce(max(position), 0) AS last FROM es_events');
+      while ((await store.headPosition()) < BigInt(newest[0].last)) await new Promise((resolve) => setTimeout(resolve, 5));
       const rows: GenerationRow[] = [];
       for (const projection of projections) {
         const live = await liveGeneration(db.pool, projection.name);
