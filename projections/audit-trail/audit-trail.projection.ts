@@ -32,31 +32,38 @@ export const auditTrailProjection: Projection = {
       data               jsonb NOT NULL,
       UNIQUE (order_id, revision)
     )`,
-  async handle({ db, table }, recorded) {
-    const event = recordedOrderEvent(recorded);
-    if (!event) return;
-    const { metadata } = event;
+  handle(ctx, event) {
+    return auditTrailProjection.handleBatch!(ctx, [event]);
+  },
+  // One insert per batch (rebuilds apply millions of events).
+  async handleBatch({ db, table }, batch) {
+    const rows = batch
+      .map((recorded) => recordedOrderEvent(recorded))
+      .filter((event) => event !== undefined)
+      .map(({ metadata, ...event }) => ({
+        position: event.position.toString(),
+        event_id: event.id,
+        stream: event.stream,
+        order_id: event.orderId,
+        revision: event.revision.toString(),
+        type: event.type,
+        actor_user_id: metadata.actorUserId,
+        actor_organisation: metadata.actorOrganisation,
+        actor_role: metadata.actorRole,
+        command_id: metadata.commandId,
+        correlation_id: metadata.correlationId,
+        causation_id: metadata.causationId,
+        occurred_at: metadata.occurredAt,
+        recorded_at: event.recordedAt.toISOString(),
+        changes: event.type === 'OrderModified' ? event.data.changes : null,
+        data: event.data,
+      }));
+    if (rows.length === 0) return;
     await db.query(
-      `INSERT INTO ${table('events')} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+      `INSERT INTO ${table('events')}
+       SELECT * FROM jsonb_populate_recordset(NULL::${table('events')}, $1::jsonb)
        ON CONFLICT DO NOTHING`,
-      [
-        event.position.toString(),
-        event.id,
-        event.stream,
-        event.orderId,
-        event.revision.toString(),
-        event.type,
-        metadata.actorUserId,
-        metadata.actorOrganisation,
-        metadata.actorRole,
-        metadata.commandId,
-        metadata.correlationId,
-        metadata.causationId,
-        metadata.occurredAt,
-        event.recordedAt,
-        event.type === 'OrderModified' ? JSON.stringify(event.data.changes) : null,
-        JSON.stringify(event.data),
-      ],
+      [JSON.stringify(rows)],
     );
   },
 };

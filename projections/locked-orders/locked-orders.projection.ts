@@ -34,54 +34,90 @@ export const lockedOrdersProjection: Projection = {
     );
     CREATE INDEX ON ${table('locks')} (locked_by_organisation, locked_at);
     CREATE INDEX ON ${table('locks')} (locked_at);`,
-  async handle({ db, table }, recorded) {
-    const event = recordedOrderEvent(recorded);
-    if (!event) return;
+  handle(ctx, event) {
+    return lockedOrdersProjection.handleBatch!(ctx, [event]);
+  },
+  // Set-based: read the batch's orders with their locks, apply the events in memory, write the
+  // changed orders back (rebuilds apply millions of events).
+  async handleBatch({ db, table }, batch) {
+    const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
+    if (events.length === 0) return;
     const orders = table('orders');
     const locks = table('locks');
-    const { orderId } = event;
-    const revision = event.revision.toString();
-    // Every event but the ones carrying data claims its revision first; a row already past it means a replay.
-    const claim = async (sealed: boolean | null = null) =>
-      (
-        await db.query(`UPDATE ${orders} SET revision = $2, sealed = coalesce($3, sealed) WHERE order_id = $1 AND revision < $2`, [
-          orderId,
-          revision,
-          sealed,
-        ])
-      ).rowCount === 1;
-    switch (event.type) {
-      case 'OrderDrafted':
-      case 'OrderAdded':
-      case 'OrderCloned':
-      case 'OrderModified': {
-        const { caseNumber, court } = event.data.data;
-        await db.query(
-          `INSERT INTO ${orders} (order_id, revision, case_number, court_ori) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, case_number = EXCLUDED.case_number, court_ori = EXCLUDED.court_ori
-           WHERE ${orders}.revision < EXCLUDED.revision`,
-          [orderId, revision, caseNumber ?? null, court.ori],
-        );
-        return;
+    const { rows } = await db.query<LockedOrderRow>(
+      `SELECT o.order_id, o.revision::int AS revision, o.case_number, o.court_ori, o.sealed,
+              l.locked_by, l.locked_by_organisation, l.locked_at, l.expires_at
+         FROM ${orders} o LEFT JOIN ${locks} l USING (order_id)
+        WHERE o.order_id = ANY ($1::text[])`,
+      [[...new Set(events.map((event) => event.orderId))]],
+    );
+    const current = new Map(rows.map((row) => [row.order_id, row]));
+    const changed = new Set<string>();
+    for (const event of events) {
+      const before = current.get(event.orderId);
+      // The revision applied guards every change against a redelivered or stale event.
+      if (before && before.revision >= Number(event.revision)) continue;
+      const row: LockedOrderRow = before
+        ? { ...before, revision: Number(event.revision) }
+        : { ...NO_LOCK, order_id: event.orderId, revision: Number(event.revision), case_number: null, court_ori: '', sealed: false };
+      switch (event.type) {
+        case 'OrderDrafted':
+        case 'OrderAdded':
+        case 'OrderCloned':
+        case 'OrderModified':
+          row.case_number = event.data.data.caseNumber ?? null;
+          row.court_ori = event.data.data.court.ori;
+          break;
+        case 'OrderSealed':
+        case 'OrderUnsealed':
+          row.sealed = event.type === 'OrderSealed';
+          break;
+        case 'OrderLocked':
+          Object.assign(row, {
+            locked_by: event.data.lockedBy,
+            locked_by_organisation: event.data.lockedByOrganisation,
+            locked_at: event.data.lockedAt,
+            expires_at: event.data.expiresAt,
+          });
+          break;
+        case 'OrderUnlocked':
+          Object.assign(row, NO_LOCK);
+          break;
+        default:
+          continue;
       }
-      case 'OrderSealed':
-      case 'OrderUnsealed':
-        await claim(event.type === 'OrderSealed');
-        return;
-      case 'OrderLocked': {
-        if (!(await claim())) return;
-        const { lockedBy, lockedByOrganisation, lockedAt, expiresAt } = event.data;
-        await db.query(
-          `INSERT INTO ${locks} VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (order_id) DO UPDATE SET locked_by = EXCLUDED.locked_by, locked_by_organisation = EXCLUDED.locked_by_organisation,
-             locked_at = EXCLUDED.locked_at, expires_at = EXCLUDED.expires_at`,
-          [orderId, lockedBy, lockedByOrganisation, lockedAt, expiresAt],
-        );
-        return;
-      }
-      case 'OrderUnlocked':
-        if (await claim()) await db.query(`DELETE FROM ${locks} WHERE order_id = $1`, [orderId]);
-        return;
+      // An order first seen through a lock event has no data yet: nothing to list it with.
+      if (!before && row.court_ori === '') continue;
+      current.set(event.orderId, row);
+      changed.add(event.orderId);
     }
+    if (changed.size === 0) return;
+    const written = [...changed].map((orderId) => current.get(orderId)!);
+    await db.query(
+      `INSERT INTO ${orders} (order_id, revision, case_number, court_ori, sealed)
+       SELECT order_id, revision, case_number, court_ori, sealed FROM jsonb_populate_recordset(NULL::${orders}, $1::jsonb)
+       ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, case_number = EXCLUDED.case_number,
+         court_ori = EXCLUDED.court_ori, sealed = EXCLUDED.sealed`,
+      [JSON.stringify(written)],
+    );
+    await db.query(`DELETE FROM ${locks} WHERE order_id = ANY ($1::text[])`, [[...changed]]);
+    await db.query(
+      `INSERT INTO ${locks} SELECT * FROM jsonb_populate_recordset(NULL::${locks}, $1::jsonb)`,
+      [JSON.stringify(written.filter((row) => row.locked_by !== null))],
+    );
   },
 };
+
+interface LockedOrderRow {
+  order_id: string;
+  revision: number;
+  case_number: string | null;
+  court_ori: string;
+  sealed: boolean;
+  locked_by: string | null;
+  locked_by_organisation: string | null;
+  locked_at: string | null;
+  expires_at: string | null;
+}
+
+const NO_LOCK = { locked_by: null, locked_by_organisation: null, locked_at: null, expires_at: null };

@@ -18,17 +18,36 @@ export const orderDetailProjection: Projection = {
       meta     jsonb NOT NULL,
       detail   jsonb NOT NULL
     )`,
-  async handle({ db, table }, recorded) {
-    const event = recordedOrderEvent(recorded);
-    if (!event) return;
-    const { rows } = await db.query<OrderFold>(`SELECT state, meta FROM ${table('orders')} WHERE order_id = $1`, [event.orderId]);
-    const previous = rows[0];
-    if (previous && previous.meta.revision >= Number(event.revision)) return;
-    const { state, meta } = foldOrderEvent(previous, event);
+  handle(ctx, event) {
+    return orderDetailProjection.handleBatch!(ctx, [event]);
+  },
+  // Set-based: one read of the batch's orders, the fold in memory, one upsert (rebuilds apply
+  // millions of events).
+  async handleBatch({ db, table }, batch) {
+    const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
+    if (events.length === 0) return;
+    const { rows } = await db.query<OrderFold & { order_id: string }>(
+      `SELECT order_id, state, meta FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`,
+      [[...new Set(events.map((event) => event.orderId))]],
+    );
+    const folds = new Map<string, OrderFold>(rows.map((row) => [row.order_id, { state: row.state, meta: row.meta }]));
+    const changed = new Set<string>();
+    for (const event of events) {
+      const previous = folds.get(event.orderId);
+      if (previous && previous.meta.revision >= Number(event.revision)) continue;
+      folds.set(event.orderId, foldOrderEvent(previous, event));
+      changed.add(event.orderId);
+    }
+    if (changed.size === 0) return;
+    const upserts = [...changed].map((orderId) => {
+      const { state, meta } = folds.get(orderId)!;
+      return { order_id: orderId, state, meta, detail: toOrderDetail(orderId, state, meta) };
+    });
     await db.query(
-      `INSERT INTO ${table('orders')} (order_id, state, meta, detail) VALUES ($1, $2, $3, $4)
+      `INSERT INTO ${table('orders')} (order_id, state, meta, detail)
+       SELECT order_id, state, meta, detail FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, state jsonb, meta jsonb, detail jsonb)
        ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state, meta = EXCLUDED.meta, detail = EXCLUDED.detail`,
-      [event.orderId, JSON.stringify(state), JSON.stringify(meta), JSON.stringify(toOrderDetail(event.orderId, state, meta))],
+      [JSON.stringify(upserts)],
     );
   },
 };
