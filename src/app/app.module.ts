@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '../config/config';
 import { HealthController } from './health.controller';
 import { InfrastructureModule } from './infrastructure.module';
+import { ProjectorService } from './projector.service';
 
 @Module({})
 export class AppModule {
@@ -10,6 +11,7 @@ export class AppModule {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config)],
       controllers: config.PROCESSES.includes('api') ? [HealthController] : [],
+      providers: config.PROCESSES.includes('projector') ? [ProjectorService] : [],
     };
   }
 }

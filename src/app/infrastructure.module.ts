@@ -11,7 +11,8 @@ export const POSTGRES = Symbol('POSTGRES');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const REDIS = Symbol('REDIS');
 
-async function openEventStore(config: Config, postgres: PostgresConnection): Promise<EventStore> {
+/** The configured event store adapter; the PostgreSQL one gets its schema first. */
+export async function openEventStore(config: Config, postgres: PostgresConnection): Promise<EventStore> {
   if (config.EVENT_STORE === 'eventstoredb') return KurrentDbEventStore.connect(config.EVENTSTORE_URL!);
   await PostgresEventStore.ensureSchema(postgres.pool);
   return new PostgresEventStore(postgres.pool, { listenConnection: { connectionString: postgres.connectionString } });

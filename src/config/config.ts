@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Processes this build can run; `npm start` runs them all in one Node process. */
-export const PROCESS_NAMES = ['api'] as const;
+export const PROCESS_NAMES = ['api', 'projector'] as const;
 
 const schema = z.object({
   // 0 lets the operating system choose a free port (tests, side-by-side runs).

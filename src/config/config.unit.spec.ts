@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('configuration from the environment', () => {
   it('has working defaults for a single machine', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, PROCESSES: ['api'], EVENT_STORE: 'postgres', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config).toMatchObject({ PORT: 3000, PROCESSES: ['api', 'projector'], EVENT_STORE: 'postgres', REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.DATABASE_URL).toBeUndefined(); // local server, else embedded
   });
 
@@ -11,7 +11,7 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: .*65535/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL: /);
-    expect(() => loadConfig({ PROCESSES: 'api,printer' })).toThrow(/PROCESSES\.1: .*api/);
+    expect(() => loadConfig({ PROCESSES: 'api,printer' })).toThrow(/PROCESSES\.1: .*api.*projector/);
     expect(() => loadConfig({ EVENT_STORE: 'mongodb' })).toThrow(/EVENT_STORE: .*postgres.*eventstoredb/);
   });
 

@@ -13,7 +13,7 @@ afterAll(() => db.drop());
 async function startApp(env: Record<string, string>): Promise<{ app: INestApplication; url: string }> {
   // The app's own pool lands in this suite's schema.
   const databaseUrl = `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`;
-  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', PROCESSES: 'api', ...env });
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };

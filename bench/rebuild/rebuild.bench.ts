@@ -1,0 +1,130 @@
+/**
+ * Rebuild throughput: each projection rebuilt from position zero over at least a million
+ * realistic order events, beside a raw sequential read of the same events through the event
+ * store in the same run (the ratio is the figure that survives a noisy machine).
+ *
+ *   npm run bench:rebuild
+ *   BENCH_EVENTS=200000 BENCH_PROJECTIONS=order_search,audit_trail npm run bench:rebuild
+ *
+ * Events are produced by the real order decider from generated lifecycles and bulk-loaded
+ * (an append per command would take the benchmark's whole budget just to set up).
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { allProjections } from '../../projections';
+import { loadConfig } from '../../src/config/config';
+import { OrderGenerator } from '../../src/demo/order-generator';
+import { orderLifecycle } from '../../src/demo/order-lifecycle';
+import { eventIdFor } from '../../src/event-store/event-id';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
+import { ensureRegistrySchema } from '../../src/projection-engine/projection-registry';
+import { buildAndSwap } from '../../src/projection-engine/projector';
+import { orderDecider, orderStream } from '../../src/orders/order.decider';
+import { connectPostgres } from '../../src/postgres/postgres-connection';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const PROJECTIONS = (process.env.BENCH_PROJECTIONS ?? allProjections.map((p) => p.name).join(',')).split(',');
+const BATCH = Number(process.env.BENCH_BATCH ?? 5000); // events per read and per projection transaction
+const LOAD_BATCH = 20_000; // well under one transaction's 65,536 positions
+
+interface Row {
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+async function bulkLoad(pool: Pool): Promise<number> {
+  const generator = new OrderGenerator(2026);
+  let batch: Row[] = [];
+  let loaded = 0;
+  const flush = async () => {
+    // Positions as the store makes them: this transaction's id × 65536 + index.
+    await pool.query(
+      `INSERT INTO es_events (position, id, stream, revision, type, data, metadata)
+       SELECT pg_current_xact_id()::text::bigint * 65536 + n - 1, id, stream, revision, type, data::jsonb, metadata::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(id, stream, revision, type, data, metadata, n)`,
+      [batch.map((r) => r.id), batch.map((r) => r.stream), batch.map((r) => r.revision), batch.map((r) => r.type), batch.map((r) => r.data), batch.map((r) => r.metadata)],
+    );
+    loaded += batch.length;
+    batch = [];
+  };
+  const start = new Date('2016-01-04T08:00:00Z');
+  while (loaded + batch.length < EVENTS) {
+    const orderId = randomUUID();
+    let state = orderDecider.initialState();
+    let revision = 0;
+    for (const command of orderLifecycle(generator, orderId, new Date(start.getTime() + loaded * 60_000))) {
+      const commandId = randomUUID();
+      orderDecider.decide(command, state).forEach((event, index) => {
+        state = orderDecider.evolve(state, event);
+        batch.push({
+          id: eventIdFor(commandId, index),
+          stream: orderStream(orderId),
+          revision: revision++,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          metadata: JSON.stringify({
+            actorUserId: command.actor.userId,
+            actorOrganisation: command.actor.organisation,
+            actorRole: command.actor.roles.join(','),
+            commandId,
+            correlationId: commandId,
+            causationId: commandId,
+            occurredAt: command.now,
+            schemaVersion: 1,
+          }),
+        });
+      });
+    }
+    if (batch.length >= LOAD_BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return loaded;
+}
+
+async function main(): Promise<void> {
+  const postgres = await connectPostgres(loadConfig());
+  const schema = `bench_rebuild_${Date.now()}`;
+  await postgres.pool.query(`CREATE SCHEMA ${schema}`);
+  const pool = new Pool({ connectionString: postgres.connectionString, options: `-c search_path=${schema}`, max: 4 });
+  const store = new PostgresEventStore(pool, { batchSize: BATCH });
+  try {
+    await PostgresEventStore.ensureSchema(pool);
+    await ensureRegistrySchema(pool);
+    let started = Date.now();
+    const loaded = await bulkLoad(pool);
+    await pool.query('VACUUM ANALYZE es_events');
+    console.log(`loaded ${loaded} order events in ${((Date.now() - started) / 1000).toFixed(0)} s; batches of ${BATCH}`);
+
+    started = Date.now();
+    let read = 0;
+    for await (const _ of store.readAll()) read++;
+    const rawSeconds = (Date.now() - started) / 1000;
+    const rawRate = read / rawSeconds;
+
+    console.log('| reader | events | seconds | events/s | share of raw read |');
+    console.log('|---|---:|---:|---:|---:|');
+    console.log(`| raw sequential read (store.readAll) | ${read} | ${rawSeconds.toFixed(1)} | ${rawRate.toFixed(0)} | 100% |`);
+    for (const projection of allProjections.filter((p) => PROJECTIONS.includes(p.name))) {
+      started = Date.now();
+      let applied = 0;
+      await buildAndSwap(pool, store, projection, { batchSize: BATCH, onBatch: (_, batch) => (applied += batch.length) });
+      const seconds = (Date.now() - started) / 1000;
+      const rate = applied / seconds;
+      console.log(`| rebuild ${projection.name} | ${applied} | ${seconds.toFixed(1)} | ${rate.toFixed(0)} | ${((rate / rawRate) * 100).toFixed(0)}% |`);
+    }
+  } finally {
+    await store.close();
+    await pool.end();
+    await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    await postgres.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

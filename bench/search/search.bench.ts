@@ -1,0 +1,129 @@
+/**
+ * Order search latency at statewide scale: BENCH_ORDERS generated orders (default 1,000,000)
+ * written straight into the order search tables of a throw-away schema, then p50/p99 of
+ * searchOrders for exact, prefix, suffix and infix last names and exact case numbers.
+ *
+ *   npm run build && node dist/bench/search/search.bench.js
+ *   BENCH_ORDERS=200000 BENCH_QUERIES=300 node dist/bench/search/search.bench.js
+ *
+ * A read benchmark: no events are appended; rows are built by the projection's own row
+ * functions and written by its batch writer. BENCH_KEEP=1 keeps the schema (named in the
+ * output) for EXPLAIN. Uses DATABASE_URL or the local server / embedded PostgreSQL like
+ * `npm start`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { loadConfig } from '../../src/config/config';
+import { OrderGenerator, seededRandom } from '../../src/demo/order-generator';
+import { connectPostgres } from '../../src/postgres/postgres-connection';
+import { createGeneration, ensureRegistrySchema, swapLive } from '../../src/projection-engine/projection-registry';
+import { tableNames } from '../../src/projection-engine/projection';
+import { OrderSearchStatus, orderRow, orderSearchProjection, writeOrders } from '../../projections/order-search/order-search.projection';
+import { OrderSearchCriteria, searchOrders } from '../../projections/order-search/order-search.query';
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const BATCH = 5000;
+const KEEP = process.env.BENCH_KEEP === '1';
+
+/** A registry some years in: most orders have run out or been cancelled; a few are drafts or sealed. */
+function lifecycle(random: () => number): { status: OrderSearchStatus; sealed: boolean } {
+  const r = random();
+  const status: OrderSearchStatus = r < 0.03 ? 'DRAFT' : r < 0.45 ? 'ACTIVE' : r < 0.6 ? 'CANCELLED' : 'EXPIRED';
+  return { status, sealed: random() < 0.02 };
+}
+
+async function load(pool: Pool, generation: number): Promise<{ lastNames: string[]; caseNumbers: string[] }> {
+  const generator = new OrderGenerator(20261122);
+  const random = seededRandom(7);
+  const names = tableNames(orderSearchProjection, generation);
+  const lastNames = new Set<string>();
+  const caseNumbers: string[] = [];
+  const started = Date.now();
+  for (let done = 0; done < ORDERS; done += BATCH) {
+    const entries = Array.from({ length: Math.min(BATCH, ORDERS - done) }, () => {
+      const data = generator.order();
+      const { status, sealed } = lifecycle(random);
+      lastNames.add(data.restrainedPerson.lastName);
+      if (caseNumbers.length < 10_000 && random() < 0.05) caseNumbers.push(data.caseNumber);
+      return { order: orderRow(randomUUID(), data, status, sealed, 0n, new Date().toISOString()), data };
+    });
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await writeOrders(client, names, entries);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const written = done + entries.length;
+    if (written % 100_000 === 0 || written === ORDERS) {
+      console.error(`loaded ${written} orders in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+  }
+  return { lastNames: [...lastNames], caseNumbers };
+}
+
+/** Cuts of real names, so every term matches something, as a clerk's terms do. */
+function termKinds(lastNames: string[], caseNumbers: string[]): { kind: string; terms: string[] }[] {
+  const long = lastNames.filter((name) => name.length >= 5);
+  return [
+    { kind: 'last name exact (`GARCIA`)', terms: lastNames.map((name) => name.toUpperCase()) },
+    { kind: 'prefix (`GAR%`)', terms: lastNames.map((name) => `${name.slice(0, 3)}%`) },
+    { kind: 'suffix (`%EZ`)', terms: lastNames.map((name) => `%${name.slice(-2)}`) },
+    { kind: 'infix (`%ANDE%`)', terms: long.map((name) => `%${name.slice(1, 5)}%`) },
+    { kind: 'case number exact', terms: caseNumbers },
+  ];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function main(): Promise<void> {
+  const postgres = await connectPostgres(loadConfig());
+  const schema = `bench_search_${Date.now()}`;
+  await postgres.pool.query(`CREATE SCHEMA ${schema}`);
+  const pool = new Pool({ connectionString: postgres.connectionString, options: `-c search_path=${schema}`, max: 2 });
+  try {
+    await ensureRegistrySchema(pool);
+    const { generation } = await createGeneration(pool, orderSearchProjection);
+    await swapLive(pool, orderSearchProjection, generation);
+    const loadStarted = Date.now();
+    const { lastNames, caseNumbers } = await load(pool, generation);
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    // VACUUM sets the visibility map, which the index-only scans of the persons indexes rely on.
+    for (const table of orderSearchProjection.tables) await pool.query(`VACUUM ANALYZE ${tableNames(orderSearchProjection, generation).table(table)}`);
+    const random = seededRandom(11);
+    const viewer = { includeSealed: false };
+
+    console.log(`PostgreSQL: ${postgres.source}; ${ORDERS} orders loaded in ${loadSeconds.toFixed(0)} s; ${QUERIES} queries a kind, page 1${KEEP ? `; schema ${schema} kept` : ''}`);
+    console.log('| term | p50 ms | p99 ms | max ms | mean matches |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const { kind, terms } of termKinds(lastNames, caseNumbers)) {
+      const criteria = (value: string): OrderSearchCriteria => (kind.startsWith('case') ? { caseNumber: value } : { lastName: value });
+      // Warm the cache the way a running registry's is; a cold first query measures the disk.
+      for (const value of terms.slice(0, 5)) await searchOrders(pool, criteria(value), 1, viewer);
+      const times: number[] = [];
+      let matches = 0;
+      for (let i = 0; i < QUERIES; i++) {
+        const value = terms[Math.floor(random() * terms.length)];
+        const started = process.hrtime.bigint();
+        const result = await searchOrders(pool, criteria(value), 1, viewer);
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+        matches += result.totalCount;
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `| ${kind} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 99).toFixed(1)} | ${times[times.length - 1].toFixed(1)} | ${Math.round(matches / QUERIES)} |`,
+      );
+    }
+  } finally {
+    await pool.end();
+    if (!KEEP) await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    await postgres.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
