@@ -3,8 +3,8 @@
  * written straight into the order search tables of a throw-away schema, then p50/p99 of
  * searchOrders for exact, prefix, suffix and infix last names and exact case numbers.
  *
- *   npm run build && node dist/bench/search/search.bench.js
- *   BENCH_ORDERS=200000 BENCH_QUERIES=300 node dist/bench/search/search.bench.js
+ *   npm run bench:search
+ *   BENCH_ORDERS=200000 BENCH_QUERIES=300 npm run bench:search
  *
  * A read benchmark: no events are appended; rows are built by the projection's own row
  * functions and written by its batch writer. BENCH_KEEP=1 keeps the schema (named in the
