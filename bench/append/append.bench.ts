@@ -10,14 +10,12 @@
  * throw-away schema.
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { CommandEnvelope, CommandHandler } from '../../src/command-handling/command-handler';
-import { loadConfig } from '../../src/config/config';
 import { OrderGenerator } from '../../src/demo/order-generator';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
-import { connectPostgres } from '../../src/postgres/postgres-connection';
 import { OrderCommand } from '../../src/orders/order.commands';
 import { orderDecider, orderStream } from '../../src/orders/order.decider';
+import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,8,32').split(',').map(Number);
@@ -75,12 +73,7 @@ function orderLifecycle(handler: CommandHandler<OrderCommand, never, unknown>) {
 }
 
 async function main(): Promise<void> {
-  const postgres = await connectPostgres(loadConfig());
-  const schema = `bench_append_${Date.now()}`;
-  await postgres.pool.query(`CREATE SCHEMA ${schema}`);
-  const maxClients = Math.max(...CLIENTS);
-  const pool = new Pool({ connectionString: postgres.connectionString, options: `-c search_path=${schema}`, max: maxClients });
-  try {
+  await withThrowAwaySchema('bench_append', Math.max(...CLIENTS), async (pool, { source }) => {
     await PostgresEventStore.ensureSchema(pool);
     await pool.query(`CREATE TABLE raw_events (
       position bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, stream text NOT NULL, type text NOT NULL,
@@ -96,7 +89,7 @@ async function main(): Promise<void> {
       return 1;
     };
 
-    console.log(`PostgreSQL: ${postgres.source}; ${SECONDS} s a run, ${ROUNDS} rounds, event payload ${payload.length} bytes`);
+    console.log(`PostgreSQL: ${source}; ${SECONDS} s a run, ${ROUNDS} rounds, event payload ${payload.length} bytes`);
     console.log('| clients | raw pg inserts/s | pipeline commands/s | ratio | client CPU µs/insert | client CPU µs/command |');
     console.log('|---:|---:|---:|---:|---:|---:|');
     const mean = (runs: Run[], key: keyof Run) => runs.reduce((sum, run) => sum + run[key], 0) / runs.length;
@@ -115,14 +108,7 @@ async function main(): Promise<void> {
       );
     }
     await store.close();
-  } finally {
-    await pool.end();
-    await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await postgres.close();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

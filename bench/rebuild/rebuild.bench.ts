@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { allProjections } from '../../projections';
-import { loadConfig } from '../../src/config/config';
 import { OrderGenerator } from '../../src/demo/order-generator';
 import { orderLifecycle } from '../../src/demo/order-lifecycle';
 import { eventIdFor } from '../../src/event-store/event-id';
@@ -20,7 +19,7 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { ensureRegistrySchema } from '../../src/projection-engine/projection-registry';
 import { buildAndSwap } from '../../src/projection-engine/projector';
 import { orderDecider, orderStream } from '../../src/orders/order.decider';
-import { connectPostgres } from '../../src/postgres/postgres-connection';
+import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PROJECTIONS = (process.env.BENCH_PROJECTIONS ?? allProjections.map((p) => p.name).join(',')).split(',');
@@ -86,12 +85,8 @@ async function bulkLoad(pool: Pool): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const postgres = await connectPostgres(loadConfig());
-  const schema = `bench_rebuild_${Date.now()}`;
-  await postgres.pool.query(`CREATE SCHEMA ${schema}`);
-  const pool = new Pool({ connectionString: postgres.connectionString, options: `-c search_path=${schema}`, max: 4 });
-  const store = new PostgresEventStore(pool, { batchSize: BATCH });
-  try {
+  await withThrowAwaySchema('bench_rebuild', 4, async (pool) => {
+    const store = new PostgresEventStore(pool, { batchSize: BATCH });
     await PostgresEventStore.ensureSchema(pool);
     await ensureRegistrySchema(pool);
     let started = Date.now();
@@ -116,15 +111,8 @@ async function main(): Promise<void> {
       const rate = applied / seconds;
       console.log(`| rebuild ${projection.name} | ${applied} | ${seconds.toFixed(1)} | ${rate.toFixed(0)} | ${((rate / rawRate) * 100).toFixed(0)}% |`);
     }
-  } finally {
     await store.close();
-    await pool.end();
-    await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await postgres.close();
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

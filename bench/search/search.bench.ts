@@ -13,9 +13,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { loadConfig } from '../../src/config/config';
 import { OrderGenerator, seededRandom } from '../../src/demo/order-generator';
-import { connectPostgres } from '../../src/postgres/postgres-connection';
+import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema';
 import { createGeneration, ensureRegistrySchema, swapLive } from '../../src/projection-engine/projection-registry';
 import { tableNames } from '../../src/projection-engine/projection';
 import { OrderSearchStatus, orderRow, orderSearchProjection, writeOrders } from '../../projections/order-search/order-search.projection';
@@ -79,11 +78,7 @@ function termKinds(lastNames: string[], caseNumbers: string[]): { kind: string; 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
-  const postgres = await connectPostgres(loadConfig());
-  const schema = `bench_search_${Date.now()}`;
-  await postgres.pool.query(`CREATE SCHEMA ${schema}`);
-  const pool = new Pool({ connectionString: postgres.connectionString, options: `-c search_path=${schema}`, max: 2 });
-  try {
+  await withThrowAwaySchema('bench_search', 2, async (pool, { schema, source }) => {
     await ensureRegistrySchema(pool);
     const { generation } = await createGeneration(pool, orderSearchProjection);
     await swapLive(pool, orderSearchProjection, generation);
@@ -95,7 +90,7 @@ async function main(): Promise<void> {
     const random = seededRandom(11);
     const viewer = { includeSealed: false };
 
-    console.log(`PostgreSQL: ${postgres.source}; ${ORDERS} orders loaded in ${loadSeconds.toFixed(0)} s; ${QUERIES} queries a kind, page 1${KEEP ? `; schema ${schema} kept` : ''}`);
+    console.log(`PostgreSQL: ${source}; ${ORDERS} orders loaded in ${loadSeconds.toFixed(0)} s; ${QUERIES} queries a kind, page 1${KEEP ? `; schema ${schema} kept` : ''}`);
     console.log('| term | p50 ms | p99 ms | max ms | mean matches |');
     console.log('|---|---:|---:|---:|---:|');
     for (const { kind, terms } of termKinds(lastNames, caseNumbers)) {
@@ -116,14 +111,7 @@ async function main(): Promise<void> {
         `| ${kind} | ${percentile(times, 50).toFixed(1)} | ${percentile(times, 99).toFixed(1)} | ${times[times.length - 1].toFixed(1)} | ${Math.round(matches / QUERIES)} |`,
       );
     }
-  } finally {
-    await pool.end();
-    if (!KEEP) await postgres.pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await postgres.close();
-  }
+  }, { keep: KEEP });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -80,8 +80,6 @@ CREATE TABLE ${orders} (
   sort_last                 text COLLATE "C" GENERATED ALWAYS AS (lower(restrained_last_name)) STORED,
   sort_first                text COLLATE "C" GENERATED ALWAYS AS (lower(restrained_first_name)) STORED
 );
-CREATE INDEX ON ${orders} (lower(case_number));
-CREATE INDEX ON ${orders} USING gin (lower(case_number) public.gin_trgm_ops);
 
 CREATE TABLE ${persons} (
   order_id        uuid NOT NULL,
@@ -100,19 +98,29 @@ CREATE TABLE ${persons} (
   sort_last       text COLLATE "C",
   sort_first      text COLLATE "C"
 );
+-- The handlers replace an order's persons by order id.
+CREATE INDEX ON ${persons} (order_id);
+
+CREATE TABLE ${names} (name_key text PRIMARY KEY);
+`;
+}
+
+/** The indexes searches need, built once a generation has caught up (Projection.createIndexes). */
+function createIndexes({ table }: TableNames): string {
+  const [orders, persons, names] = TABLES.map((name) => table(name));
+  return `
+CREATE INDEX IF NOT EXISTS ${orders}_case ON ${orders} (lower(case_number));
+CREATE INDEX IF NOT EXISTS ${orders}_case_trgm ON ${orders} USING gin (lower(case_number) public.gin_trgm_ops);
 -- Each search index is ordered by the result order after its key, so for one name a page is read
 -- in order and stops after 25 orders, and counting needs no hash; the INCLUDEd columns let
 -- every criterion and filter be checked in the index alone (index-only scans).
-CREATE INDEX ON ${persons} (order_id);
-CREATE INDEX ON ${persons} (last_key, sort_last, sort_first, order_id)
+CREATE INDEX IF NOT EXISTS ${persons}_last ON ${persons} (last_key, sort_last, sort_first, order_id)
   INCLUDE (first_key, date_of_birth, role, status, sealed, court_ori, order_type);
-CREATE INDEX ON ${persons} (first_key, sort_last, sort_first, order_id)
+CREATE INDEX IF NOT EXISTS ${persons}_first ON ${persons} (first_key, sort_last, sort_first, order_id)
   INCLUDE (last_key, date_of_birth, role, status, sealed, court_ori, order_type);
-CREATE INDEX ON ${persons} (date_of_birth, sort_last, sort_first, order_id)
+CREATE INDEX IF NOT EXISTS ${persons}_dob ON ${persons} (date_of_birth, sort_last, sort_first, order_id)
   INCLUDE (last_key, first_key, role, status, sealed, court_ori, order_type);
-
-CREATE TABLE ${names} (name_key text PRIMARY KEY);
-CREATE INDEX ON ${names} USING gin (name_key public.gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS ${names}_trgm ON ${names} USING gin (name_key public.gin_trgm_ops);
 `;
 }
 
@@ -325,6 +333,7 @@ export const orderSearchProjection: Projection = {
   eventTypes: ['OrderDrafted', 'OrderAdded', 'OrderCloned', 'OrderModified', 'OrderCancelled', 'OrderExpired', 'OrderSealed', 'OrderUnsealed'],
   tables: TABLES,
   createTables,
+  createIndexes,
   handle: (ctx, event) => handleBatch(ctx, [event]),
   handleBatch,
 };

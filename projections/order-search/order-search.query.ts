@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { isCalendarDate, ORDER_TYPES } from '../../src/orders/order-data';
 import { viewName } from '../../src/projection-engine/projection';
 import { FieldViolation, ValidationError } from '../../src/shared/domain-error';
-import { ORDER_SEARCH_STATUSES, OrderSearchStatus, orderSearchProjection, PERSON_ROLES, PersonRole } from './order-search.projection';
+import { ORDER_SEARCH_STATUSES, OrderRow, OrderSearchStatus, orderSearchProjection, PERSON_ROLES, PersonRole } from './order-search.projection';
 import { parseTerm, SearchTerm, termCondition } from './order-search.terms';
 
 /** The user guide's page size (p. 2-17). */
@@ -28,18 +28,13 @@ export interface SearchViewer {
   includeSealed: boolean;
 }
 
-export interface OrderSearchItem {
-  orderId: string;
-  caseNumber: string | null;
-  courtOri: string;
-  county: string | null;
-  orderType: string;
-  status: OrderSearchStatus;
-  sealed: boolean;
-  issuedDate: string | null;
-  expirationDate: string | null;
+/** An order row as a search result lists it, the restrained person grouped. */
+export type OrderSearchItem = Pick<
+  OrderRow,
+  'orderId' | 'caseNumber' | 'courtOri' | 'county' | 'orderType' | 'status' | 'sealed' | 'issuedDate' | 'expirationDate'
+> & {
   restrainedPerson: { lastName: string | null; firstName: string | null; dateOfBirth: string | null };
-}
+};
 
 export interface OrderSearchPage {
   totalCount: number;

@@ -1,6 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import { runSchemaDdl } from '../postgres/schema-ddl';
+import { inTransaction } from '../postgres/transaction';
 import { Projection, tableNames, viewName } from './projection';
 
 /**
@@ -85,9 +86,7 @@ export async function liveGeneration(db: Pick<Pool, 'query'>, name: string): Pro
 
 /** Creates the next generation's tables beside any existing ones, in state `building`. */
 export async function createGeneration(pool: Pool, projection: Projection): Promise<GenerationRow> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-generation:${projection.name}`]);
     const { rows } = await client.query(
       'SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations WHERE name = $1',
@@ -99,14 +98,8 @@ export async function createGeneration(pool: Pool, projection: Projection): Prom
       `INSERT INTO projection_generations (name, generation, version, state) VALUES ($1, $2, $3, 'building') RETURNING *`,
       [projection.name, generation, projection.version],
     );
-    await client.query('COMMIT');
     return toRow(created.rows[0]);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
@@ -191,9 +184,7 @@ export async function recordFailure(pool: Pool, name: string, generation: number
  * commit and the new ones after it; never a mix, never nothing.
  */
 export async function swapLive(pool: Pool, projection: Projection, generation: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`projection-generation:${projection.name}`]);
     const old = await client.query(
       `UPDATE projection_generations SET state = 'retired', updated_at = now() WHERE name = $1 AND state = 'live' RETURNING generation`,
@@ -205,6 +196,8 @@ export async function swapLive(pool: Pool, projection: Projection, generation: n
     );
     if (promoted.rowCount !== 1) throw new Error(`projection ${projection.name} generation ${generation} is not being built`);
     const names = tableNames(projection, generation);
+    // Usually done already by the build (see buildAndSwap); never swap in an unindexed generation.
+    if (projection.createIndexes) await client.query(projection.createIndexes(names));
     for (const table of projection.tables) {
       await client.query(`DROP VIEW IF EXISTS ${viewName(projection, table)}`);
       await client.query(`CREATE VIEW ${viewName(projection, table)} AS SELECT * FROM ${names.table(table)}`);
@@ -213,11 +206,5 @@ export async function swapLive(pool: Pool, projection: Projection, generation: n
       const retiredNames = tableNames(projection, retired);
       for (const table of projection.tables) await client.query(`DROP TABLE IF EXISTS ${retiredNames.table(table)}`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -19,8 +19,18 @@ export interface Projection {
   readonly eventTypes: readonly string[];
   /** Logical table names, each created by `createTables` as `ctx.table(name)`. */
   readonly tables: readonly string[];
-  /** DDL for one generation's tables and indexes (use `ctx.table(name)` for every name). */
+  /**
+   * DDL for one generation's tables (use `ctx.table(name)` for every name), with the keys and
+   * indexes the handlers themselves need.
+   */
   createTables(ctx: TableNames): string;
+  /**
+   * DDL for the indexes only queries need, each `CREATE INDEX IF NOT EXISTS` with its own name.
+   * A new generation is filled without them and indexed once it has caught up, before the
+   * swap: building an index over millions of rows once is far cheaper than keeping it up to
+   * date row by row during a rebuild.
+   */
+  createIndexes?(ctx: TableNames): string;
   /**
    * Applies one event inside the batch transaction. Must be replay-safe: rows remember what
    * they applied (stream revision or position), so applying an event twice changes nothing.

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
-import type { Projection } from './projection';
+import { Projection, tableNames } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
 import { createGeneration, ensureRegistrySchema, GenerationRow, listGenerations, liveGeneration, swapLive } from './projection-registry';
 
@@ -30,10 +30,17 @@ export async function buildAndSwap(
   options: RunOptions & { generation?: GenerationRow } = {},
 ): Promise<GenerationRow | undefined> {
   const building = options.generation ?? (await createGeneration(pool, projection));
+  let indexed = !projection.createIndexes;
   const outcome = await runGeneration(pool, store, projection, building.generation, {
     ...options,
     onIdle: async (row) => {
       if (!(await isCaughtUp(store, projection, row.checkpoint))) return 'continue';
+      if (!indexed) {
+        // Index once, outside the swap's transaction, then catch up on what arrived meanwhile.
+        await pool.query(projection.createIndexes!(tableNames(projection, row.generation)));
+        indexed = true;
+        return 'continue';
+      }
       await swapLive(pool, projection, row.generation);
       return 'stop';
     },

@@ -1,5 +1,6 @@
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { catchUp } from '../../src/projection-engine/catch-up';
+import { buildAndSwap } from '../../src/projection-engine/projector';
 import {
   applyBatch,
   createGeneration,
@@ -91,5 +92,24 @@ describe('projection generations and checkpoints', () => {
     expect(error).toBeInstanceOf(ProjectionHandlerError);
     expect(error.event).toMatchObject({ stream: 'b', revision: 0n });
     expect(await counts(db.pool)).toEqual({ a: 2 });
+  });
+
+  it('fills a new generation without its query indexes and indexes it before the swap', async () => {
+    const indexed = {
+      ...batchTally,
+      createIndexes: ({ table }: { table(name: string): string }) =>
+        `CREATE INDEX IF NOT EXISTS ${table('streams')}_by_events ON ${table('streams')} (events)`,
+    };
+    for (let i = 0; i < 20; i++) await store.append(`i${i % 3}`, [newEvent('Counted')], 'any');
+    const hasIndex = async () =>
+      (await db.pool.query(`SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'tally_streams_g1_by_events'`, [db.schema]))
+        .rowCount === 1;
+    const generation = await createGeneration(db.pool, indexed);
+    await catchUp(db.pool, store, indexed, generation.generation, { batchSize: 5 });
+    expect(await hasIndex()).toBe(false); // filled without it
+    const built = await buildAndSwap(db.pool, store, indexed, { generation, flushMs: 10 });
+    expect(built?.state).toBe('live');
+    expect(await hasIndex()).toBe(true);
+    expect(await counts(db.pool)).toEqual({ i0: 7, i1: 7, i2: 6 });
   });
 });
