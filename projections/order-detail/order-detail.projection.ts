@@ -1,10 +1,11 @@
 import type { Projection } from '../../src/projection-engine/projection';
-import { foldOrderEvent, ORDER_EVENT_TYPES, OrderFold, recordedOrderEvent, toOrderDetail } from '../../src/orders/order-history';
+import { foldOrderEvent, ORDER_EVENT_TYPES, OrderFold, recordedOrderEvent } from '../../src/orders/order-history';
 
 /**
- * One row per order: the running fold (state + meta, to apply the next event to) and the
- * OrderDetail document built from it, which is all the query reads. `meta.revision` is the
- * stream revision applied, so a redelivered or stale event is recognised and changes nothing.
+ * One row per order: the running fold (state + meta). The query makes the OrderDetail from it
+ * with toOrderDetail, the function time travel uses, so the two agree by construction; storing
+ * the document as well would double what a rebuild writes. `meta.revision` is the stream
+ * revision applied, so a redelivered or stale event is recognised and changes nothing.
  */
 export const orderDetailProjection: Projection = {
   name: 'order_detail',
@@ -15,8 +16,7 @@ export const orderDetailProjection: Projection = {
     CREATE TABLE ${table('orders')} (
       order_id text PRIMARY KEY,
       state    jsonb NOT NULL,
-      meta     jsonb NOT NULL,
-      detail   jsonb NOT NULL
+      meta     jsonb NOT NULL
     )`,
   handle(ctx, event) {
     return orderDetailProjection.handleBatch!(ctx, [event]);
@@ -39,14 +39,11 @@ export const orderDetailProjection: Projection = {
       changed.add(event.orderId);
     }
     if (changed.size === 0) return;
-    const upserts = [...changed].map((orderId) => {
-      const { state, meta } = folds.get(orderId)!;
-      return { order_id: orderId, state, meta, detail: toOrderDetail(orderId, state, meta) };
-    });
+    const upserts = [...changed].map((orderId) => ({ order_id: orderId, ...folds.get(orderId)! }));
     await db.query(
-      `INSERT INTO ${table('orders')} (order_id, state, meta, detail)
-       SELECT order_id, state, meta, detail FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, state jsonb, meta jsonb, detail jsonb)
-       ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state, meta = EXCLUDED.meta, detail = EXCLUDED.detail`,
+      `INSERT INTO ${table('orders')} (order_id, state, meta)
+       SELECT order_id, state, meta FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, state jsonb, meta jsonb)
+       ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state, meta = EXCLUDED.meta`,
       [JSON.stringify(upserts)],
     );
   },

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { OrderDetail } from '../../src/orders/order-history';
+import { OrderDetail, OrderFold, toOrderDetail } from '../../src/orders/order-history';
 import { viewName } from '../../src/projection-engine/projection';
 import { orderDetailProjection } from './order-detail.projection';
 
@@ -7,6 +7,7 @@ const orders = viewName(orderDetailProjection, 'orders');
 
 /** The order as the read model last saw it; who may see it is the policy module's decision. */
 export async function getOrderDetail(db: Pick<Pool, 'query'>, orderId: string): Promise<OrderDetail | undefined> {
-  const { rows } = await db.query<{ detail: OrderDetail }>(`SELECT detail FROM ${orders} WHERE order_id = $1`, [orderId]);
-  return rows[0]?.detail;
+  const { rows } = await db.query<OrderFold>(`SELECT state, meta FROM ${orders} WHERE order_id = $1`, [orderId]);
+  // Made from the fold at read time by the one function time travel uses too.
+  return rows[0] && toOrderDetail(orderId, rows[0].state, rows[0].meta);
 }

@@ -226,17 +226,22 @@ export class PostgresEventStore implements EventStore {
     const store = this;
     async function* events(): AsyncGenerator<RecordedEvent> {
       let checkpoint = options.fromPosition;
+      let prefetched: Promise<RecordedEvent[]> | undefined;
       try {
         await store.listen();
         while (!closed && !store.closed) {
           pending = false;
-          const batch = await store.readBatch(checkpoint, false, options.filter, store.batchSize);
+          const batch = await (prefetched ?? store.readBatch(checkpoint, false, options.filter, store.batchSize));
+          prefetched = undefined;
+          const full = batch.length === store.batchSize;
+          // Catching up: read the next batch while the consumer works through this one.
+          if (full) prefetched = store.readBatch(batch[batch.length - 1].position, false, options.filter, store.batchSize);
           for (const event of batch) {
             if (closed || store.closed) return;
             yield event;
             checkpoint = event.position;
           }
-          if (batch.length < store.batchSize && !closed && !store.closed && !pending) {
+          if (!full && !closed && !store.closed && !pending) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, store.pollIntervalMs);
               wake = () => {
@@ -249,6 +254,7 @@ export class PostgresEventStore implements EventStore {
         }
       } finally {
         store.wakers.delete(waker);
+        prefetched?.catch(() => undefined); // abandoned on close: its result or error no longer matters
       }
     }
     const iterator = events();
