@@ -18,9 +18,10 @@ import {
 
 /**
  * An order as a clerk sees it (View Protective Order), built from its events. The order detail
- * read model stores exactly what `toOrderDetail` returns and `orderAsOf` folds the same events
- * through the same functions, so "the order as of revision r" is what the read model showed at r
- * by construction, not by a second implementation that has to be kept in step.
+ * read model stores the fold `foldOrderEvent` makes and answers with `toOrderDetail` of it;
+ * `orderAsOf` folds the same events through the same functions, so "the order as of revision r"
+ * is what the read model showed at r by construction, not by a second implementation that has
+ * to be kept in step.
  */
 
 /**
