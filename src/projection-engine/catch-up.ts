@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from './projection';
-import { applyBatch, GenerationRow, listGenerations } from './projection-registry';
+import { applyBatch, GenerationRow, getGeneration } from './projection-registry';
 
 export interface CatchUpOptions {
   batchSize?: number;
@@ -22,8 +22,7 @@ export async function catchUp(
   options: CatchUpOptions = {},
 ): Promise<GenerationRow> {
   const batchSize = options.batchSize ?? 1000;
-  let [row] = (await listGenerations(pool, projection.name)).filter((g) => g.generation === generation);
-  if (!row) throw new Error(`projection ${projection.name} has no generation ${generation}`);
+  let row = await getGeneration(pool, projection.name, generation);
   let batch: RecordedEvent[] = [];
   const flush = async () => {
     row = await applyBatch(pool, projection, generation, batch);

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from './projection';
-import { applyBatch, GenerationRow, listGenerations, ProjectionHandlerError, recordFailure } from './projection-registry';
+import { applyBatch, GenerationRow, getGeneration, ProjectionHandlerError, recordFailure } from './projection-registry';
 
 export interface RunOptions {
   batchSize?: number;
@@ -43,8 +43,7 @@ export async function runGeneration(
 ): Promise<RunOutcome> {
   const batchSize = options.batchSize ?? 500;
   const flushMs = options.flushMs ?? 25;
-  let [row] = (await listGenerations(pool, projection.name)).filter((g) => g.generation === generation);
-  if (!row) throw new Error(`projection ${projection.name} has no generation ${generation}`);
+  let row = await getGeneration(pool, projection.name, generation);
   if (row.state === 'retired') return 'retired';
 
   const subscription = store.subscribe({

@@ -80,6 +80,12 @@ export async function listGenerations(db: Pick<Pool, 'query'>, name?: string): P
   return rows.map(toRow);
 }
 
+export async function getGeneration(db: Pick<Pool, 'query'>, name: string, generation: number): Promise<GenerationRow> {
+  const found = (await listGenerations(db, name)).find((g) => g.generation === generation);
+  if (!found) throw new Error(`projection ${name} has no generation ${generation}`);
+  return found;
+}
+
 export async function liveGeneration(db: Pick<Pool, 'query'>, name: string): Promise<GenerationRow | undefined> {
   return (await listGenerations(db, name)).find((g) => g.state === 'live');
 }

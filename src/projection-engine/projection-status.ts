@@ -1,21 +1,15 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
 import type { Projection } from './projection';
-import { GenerationState, listGenerations, liveGeneration } from './projection-registry';
+import { GenerationRow, listGenerations, liveGeneration } from './projection-registry';
 
-export interface ProjectionStatus {
-  name: string;
-  generation: number;
-  version: number;
-  state: GenerationState;
-  checkpoint: bigint;
-  eventsApplied: bigint;
+/** A generation with how far it is behind the store. */
+export type ProjectionStatus = GenerationRow & {
   /** Events of the projection's types not applied yet. */
   lagEvents: number;
   /** Age of the oldest event not applied yet; 0 when caught up. */
   lagSeconds: number;
-  error: string | null;
-}
+};
 
 /** Every generation that is live or being built, with its lag behind the store. */
 export async function projectionStatus(pool: Pool, store: EventStore, projections: readonly Projection[]): Promise<ProjectionStatus[]> {
@@ -29,15 +23,9 @@ export async function projectionStatus(pool: Pool, store: EventStore, projection
       let oldest: Date | undefined;
       for await (const event of store.readAll({ fromPosition: from, filter, maxCount: 1 })) oldest = event.recordedAt;
       statuses.push({
-        name: generation.name,
-        generation: generation.generation,
-        version: generation.version,
-        state: generation.state,
-        checkpoint: generation.checkpoint,
-        eventsApplied: generation.eventsApplied,
+        ...generation,
         lagEvents: oldest ? await store.countEvents({ fromPosition: from, filter }) : 0,
         lagSeconds: oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : 0,
-        error: generation.error,
       });
     }
   }

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
 import { Projection, tableNames } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
-import { createGeneration, ensureRegistrySchema, GenerationRow, listGenerations, liveGeneration, swapLive } from './projection-registry';
+import { createGeneration, ensureRegistrySchema, GenerationRow, getGeneration, listGenerations, liveGeneration, swapLive } from './projection-registry';
 
 export interface ProjectorOptions extends Pick<RunOptions, 'batchSize' | 'flushMs'> {
   /** How often a standby instance tries to take over a projection. */
@@ -45,8 +45,7 @@ export async function buildAndSwap(
       return 'stop';
     },
   });
-  if (outcome !== 'idle-stop') return undefined;
-  return (await listGenerations(pool, projection.name)).find((g) => g.generation === building.generation);
+  return outcome === 'idle-stop' ? getGeneration(pool, projection.name, building.generation) : undefined;
 }
 
 /**
