@@ -3,7 +3,6 @@ import type { Decider, DomainEvent } from '../decider/decider';
 import { eventIdFor } from '../event-store/event-id';
 import {
   EventStore,
-  ExpectedRevision,
   NewEvent,
   RecordedEvent,
   StreamNotFoundError,

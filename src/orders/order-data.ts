@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FieldViolation } from '../shared/domain-error';
-import { InputRule, isPlainObject, parseOrThrow, ruled, valueAt } from './zod-violations';
+import { OriSchema } from '../shared/ori';
+import { InputRule, isPlainObject, parseOrThrow, ruled, valueAt } from '../shared/zod-violations';
 
 /**
  * The data keyed from a restraining or protective order (DESIGN §3.1), at three levels:
@@ -46,13 +47,6 @@ export const CalendarDateSchema = z
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const personName = text(50);
-
-/** An NCIC ORI: 9 letters/digits. Upper-cased so that it compares equal to the actor's organisation. */
-const OriSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((ori) => /^[A-Z0-9]{9}$/.test(ori), ruled('ori_format', 'must be a 9-character ORI of letters and digits'));
 
 const CourtSchema = z.strictObject({ county: text(50), ori: OriSchema });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Actor } from '../shared/actor';
 import { ForbiddenError, InvalidStateError, LockedError, NotFoundError, ValidationError } from '../shared/domain-error';
 import {
   applyPatch,
@@ -25,7 +26,7 @@ import {
   Service,
   Cancellation,
 } from './order.events';
-import { InputRule, parseOrThrow, ruled, valueAt } from './zod-violations';
+import { InputRule, parseOrThrow, ruled, valueAt } from '../shared/zod-violations';
 
 /**
  * Commands on one order and the pure `decide`. Time, actor and ids arrive in the command; a
@@ -34,12 +35,7 @@ import { InputRule, parseOrThrow, ruled, valueAt } from './zod-violations';
  * order's own state: status, the sealed flag's originating court, and the edit lock.
  */
 
-/** organisation is the ORI of the actor's court or agency; roles as in DESIGN §4. */
-export interface Actor {
-  userId: string;
-  organisation: string;
-  roles: readonly string[];
-}
+export type { Actor };
 
 interface CommandBase<Type extends string> {
   type: Type;

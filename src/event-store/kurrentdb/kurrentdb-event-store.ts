@@ -9,7 +9,6 @@ import {
   KurrentDBClient,
   NO_STREAM,
   Position,
-  ReadPosition,
   RecordedEvent as KurrentRecordedEvent,
   START,
   STREAM_EXISTS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FieldViolation, ValidationError } from '../shared/domain-error';
+import { FieldViolation, ValidationError } from './domain-error';
 
 /**
  * Turns zod's issues into the registry's FieldViolations, so that every rejection names the
