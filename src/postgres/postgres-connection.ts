@@ -86,6 +86,9 @@ export async function connectPostgres(config: Config): Promise<PostgresConnectio
     stopEmbedded = embedded.stop;
   }
   const pool = new Pool({ connectionString, max: config.DATABASE_POOL_SIZE });
+  // An idle connection the server dropped (restart, failover): the pool discards it and the
+  // next query connects afresh. Without a listener the event would end the process.
+  pool.on('error', () => undefined);
   return {
     pool,
     connectionString,

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { isTransientDatabaseError } from '../postgres/transient-error';
 import type { Projection } from './projection';
 import { applyBatch, GenerationRow, getGeneration, ProjectionHandlerError, recordFailure } from './projection-registry';
 
@@ -80,8 +81,10 @@ export async function runGeneration(
     }
     return 'stopped';
   } catch (error) {
-    // Status shows the stop and the event until a restart clears it.
-    if (error instanceof ProjectionHandlerError) await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
+    // Status shows the stop and the event until a restart clears it; a database hiccup is retried, not recorded.
+    if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
+      await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
+    }
     throw error;
   } finally {
     await subscription.close();

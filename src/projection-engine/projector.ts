@@ -1,14 +1,28 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
 import { Projection, tableNames } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
-import { createGeneration, ensureRegistrySchema, GenerationRow, getGeneration, listGenerations, liveGeneration, swapLive } from './projection-registry';
+import { isTransientDatabaseError } from '../postgres/transient-error';
+import {
+  createGeneration,
+  ensureRegistrySchema,
+  GenerationRow,
+  getGeneration,
+  listGenerations,
+  liveGeneration,
+  ProjectionHandlerError,
+  swapLive,
+} from './projection-registry';
 
 export interface ProjectorOptions extends Pick<RunOptions, 'batchSize' | 'flushMs'> {
   /** How often a standby instance tries to take over a projection. */
   standbyPollMs?: number;
+  /** First wait before a projection tries again after a database error; doubles up to 30 s. */
+  retryMinMs?: number;
   log?: (message: string) => void;
 }
+
+const RETRY_MAX_MS = 30_000;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -51,8 +65,8 @@ export async function buildAndSwap(
 /**
  * Runs every projection, each in its own loop: one active instance per projection across all
  * processes (a session advisory lock; others wait as hot standby), a generation built beside
- * the live one when the code's version changed, and a failing projection stopped, with the
- * failing event named, while the others go on.
+ * the live one when the code's version changed, database hiccups retried with backoff, and a
+ * projection whose handler fails stopped, with the failing event named, while the others go on.
  */
 export class Projector {
   private readonly controller = new AbortController();
@@ -91,9 +105,40 @@ export class Projector {
 
   private async supervise(projection: Projection): Promise<void> {
     const signal = this.controller.signal;
-    let lockClient: PoolClient | undefined;
+    let retryMs = this.options.retryMinMs ?? 500;
+    while (!signal.aborted) {
+      try {
+        await this.runWhileActive(projection, signal);
+        return;
+      } catch (error) {
+        // A failing handler is the projection's own bug: stop it and say which event. Anything
+        // else (the database restarted, a connection broke) heals by trying again.
+        if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
+          this.failures.set(projection.name, error);
+          this.log(`projection ${projection.name} stopped: ${error.message}`);
+          return;
+        }
+        this.log(`projection ${projection.name}: ${(error as Error).message}; trying again in ${retryMs} ms`);
+        await sleep(retryMs, signal);
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Takes the projection's lock (waiting as standby) and runs it until aborted or an error. */
+  private async runWhileActive(projection: Projection, stopping: AbortSignal): Promise<void> {
+    const lockClient = await this.pool.connect();
+    let broken: Error | undefined;
+    // The lock lives as long as this connection: if it dies, a standby may already be active,
+    // so this run must stop at once (the retry takes the lock again on a fresh connection).
+    const lockLost = new AbortController();
+    const onLockError = (error: Error) => {
+      broken = error;
+      lockLost.abort();
+    };
+    lockClient.on('error', onLockError);
+    const signal = AbortSignal.any([stopping, lockLost.signal]);
     try {
-      lockClient = await this.pool.connect();
       // Session lock: held while this connection lives, released if the process dies.
       while (!signal.aborted) {
         const { rows } = await lockClient.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`projection:${projection.name}`]);
@@ -115,16 +160,16 @@ export class Projector {
         }
         await runGeneration(this.pool, this.store, projection, live.generation, { ...this.options, signal });
       }
+      if (broken) throw broken;
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.failures.set(projection.name, failure);
-      this.log(`projection ${projection.name} stopped: ${failure.message}`);
+      broken ??= error as Error;
+      throw error;
     } finally {
       this.active.delete(projection.name);
-      if (lockClient) {
-        await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${projection.name}`]).catch(() => undefined);
-        lockClient.release();
-      }
+      lockClient.off('error', onLockError);
+      if (!broken) await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`projection:${projection.name}`]).catch(() => undefined);
+      // A connection that failed is destroyed rather than handed back to the pool.
+      lockClient.release(broken && isTransientDatabaseError(broken) ? broken : undefined);
     }
   }
 }

@@ -130,4 +130,33 @@ describe('projector', () => {
     const [caughtUp] = await projectionStatus(db.pool, store, [tally]);
     expect(caughtUp).toMatchObject({ lagEvents: 0, lagSeconds: 0, checkpoint: position, eventsApplied: 4n });
   });
+
+  it('carries on after its database connections are killed, without recording a failure', async () => {
+    // Its own pool, so the test can find and kill exactly the projector's connections.
+    const projectorPool = new Pool({ ...db.connection, application_name: 'projector-under-test', max: 6 });
+    const projectorStore = new PostgresEventStore(projectorPool, { pollIntervalMs: 20 });
+    const projector = new Projector(projectorPool, projectorStore, [tally], { standbyPollMs: 50, flushMs: 10, retryMinMs: 50 });
+    projectorPool.on('error', () => undefined); // idle clients killed below report here
+    try {
+      await projector.start();
+      await eventually(async () => projector.activeProjections().includes('tally'));
+      const first = await store.append('r', [newEvent('Counted')], 'no_stream');
+      expect(await waitForPosition(db.pool, store, [tally], first.position)).toBe(true);
+
+      const killed = await db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'projector-under-test'`,
+      );
+      expect(killed.rowCount).toBeGreaterThan(0);
+
+      const second = await store.append('r', [newEvent('Counted'), newEvent('Counted')], 0n);
+      expect(await waitForPosition(db.pool, store, [tally], second.position, { timeoutMs: 15_000 })).toBe(true);
+      expect(await tallyCounts(db.pool)).toEqual({ r: 3 });
+      expect(projector.failure('tally')).toBeUndefined();
+      expect((await listGenerations(db.pool, 'tally')).find((g) => g.state === 'live')?.error).toBeNull();
+    } finally {
+      await projector.stop();
+      await projectorStore.close();
+      await projectorPool.end();
+    }
+  });
 });
