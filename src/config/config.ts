@@ -20,8 +20,6 @@ const schema = z.object({
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
   EVENTSTORE_URL: z.string().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  /** Retries of a command whose stream moved on while it was decided (no client expected revision). */
-  COMMAND_CONFLICT_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
 });
 
 export type Config = z.infer<typeof schema>;
