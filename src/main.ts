@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Registry');
   logger.log(`PostgreSQL: ${postgres.source}; event store: ${config.EVENT_STORE}; processes: ${config.PROCESSES.join(', ')}`);
   await app.listen(config.PORT, config.HOST);
-  logger.log(`listening on http://${config.HOST}:${config.PORT} (GET /health, GET /ready)`);
+  logger.log(`listening on http://${config.HOST}:${config.PORT} (POST /graphql, GET /health, GET /ready)`);
 }
 
 main().catch((error) => {

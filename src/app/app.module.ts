@@ -1,16 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '../config/config';
+import { ApiGraphqlModule } from '../graphql/graphql.module';
+import { Clock, systemClock } from './clock';
 import { HealthController } from './health.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { ProjectorService } from './projector.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: Config): DynamicModule {
+  /** clock: tests pass one they can move; everything else runs on the system clock. */
+  static forRoot(config: Config, clock: Clock = systemClock): DynamicModule {
+    const api = config.PROCESSES.includes('api');
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config)],
-      controllers: config.PROCESSES.includes('api') ? [HealthController] : [],
+      imports: [InfrastructureModule.forRoot(config, clock), ...(api ? [ApiGraphqlModule.forRoot(config)] : [])],
+      controllers: api ? [HealthController] : [],
       providers: config.PROCESSES.includes('projector') ? [ProjectorService] : [],
     };
   }

@@ -5,6 +5,7 @@ import { connectPostgres, PostgresConnection } from '../postgres/postgres-connec
 import { EventStore } from '../event-store/event-store.port';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store';
 import { KurrentDbEventStore } from '../event-store/kurrentdb/kurrentdb-event-store';
+import { Clock, CLOCK, systemClock } from './clock';
 
 export const CONFIG = Symbol('CONFIG');
 export const POSTGRES = Symbol('POSTGRES');
@@ -18,7 +19,7 @@ export async function openEventStore(config: Config, postgres: PostgresConnectio
   return new PostgresEventStore(postgres.pool, { listenConnection: { connectionString: postgres.connectionString } });
 }
 
-/** The connections every process shares: PostgreSQL (read models, default event store), the event store, Redis. */
+/** The connections every process shares: PostgreSQL (read models, default event store), the event store, Redis; and the clock. */
 @Global()
 @Module({})
 export class InfrastructureModule implements OnApplicationShutdown {
@@ -28,11 +29,12 @@ export class InfrastructureModule implements OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  static forRoot(config: Config): DynamicModule {
+  static forRoot(config: Config, clock: Clock = systemClock): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
         { provide: POSTGRES, useFactory: () => connectPostgres(config) },
         { provide: EVENT_STORE, useFactory: openEventStore, inject: [CONFIG, POSTGRES] },
         {
@@ -41,7 +43,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           useFactory: () => new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }),
         },
       ],
-      exports: [CONFIG, POSTGRES, EVENT_STORE, REDIS],
+      exports: [CONFIG, CLOCK, POSTGRES, EVENT_STORE, REDIS],
     };
   }
 

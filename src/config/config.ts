@@ -20,6 +20,26 @@ const schema = z.object({
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
   EVENTSTORE_URL: z.string().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** `production` turns off GraphQL introspection and field suggestions; any other value leaves them on. */
+  NODE_ENV: z.string().default('development'),
+  /** The first system administrator, created on the first start when no such user exists yet. */
+  BOOTSTRAP_ADMIN_USER_ID: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'must be 3 to 64 letters, digits, ".", "_", "-" or "@"')
+    .default('sysadmin'),
+  /** Unset or empty: a random one-time password is generated and logged once; never a built-in default. */
+  BOOTSTRAP_ADMIN_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(8).max(128).optional()),
+  /** ORI of the registry operator organisation the bootstrap administrator belongs to. */
+  REGISTRY_OPERATOR_ORI: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{9}$/, 'must be a 9-character ORI of letters and digits')
+    .default('CA0000000'),
+  /** Version of the terms and conditions users accept at login; recorded in UserLoggedIn. */
+  TERMS_VERSION: z.string().trim().min(1).max(50).default('1'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -19,4 +19,22 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL: required when EVENT_STORE=eventstoredb/);
     expect(loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'kurrentdb://localhost:2113?tls=false' }).EVENT_STORE).toBe('eventstoredb');
   });
+
+  it('bootstraps an administrator without a built-in password, under the default operator ORI', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ BOOTSTRAP_ADMIN_USER_ID: 'sysadmin', REGISTRY_OPERATOR_ORI: 'CA0000000', TERMS_VERSION: '1', NODE_ENV: 'development' });
+    expect(config.BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined();
+    expect(loadConfig({ BOOTSTRAP_ADMIN_PASSWORD: '' }).BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined(); // `VAR=` in a compose file
+  });
+
+  it('normalises the bootstrap user id and ORI as the identity streams do', () => {
+    const config = loadConfig({ BOOTSTRAP_ADMIN_USER_ID: ' Root.Admin ', REGISTRY_OPERATOR_ORI: 'ca9990000' });
+    expect(config).toMatchObject({ BOOTSTRAP_ADMIN_USER_ID: 'root.admin', REGISTRY_OPERATOR_ORI: 'CA9990000' });
+  });
+
+  it('refuses a malformed bootstrap user id, a short bootstrap password or a bad operator ORI', () => {
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_USER_ID: 'a b' })).toThrow(/BOOTSTRAP_ADMIN_USER_ID: /);
+    expect(() => loadConfig({ BOOTSTRAP_ADMIN_PASSWORD: 'short' })).toThrow(/BOOTSTRAP_ADMIN_PASSWORD: /);
+    expect(() => loadConfig({ REGISTRY_OPERATOR_ORI: 'CA123' })).toThrow(/REGISTRY_OPERATOR_ORI: .*9-character/);
+  });
 });

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { EVENT_STORE, POSTGRES } from '../app/infrastructure.module';
+import { CommandHandler } from '../command-handling/command-handler';
+import { EventStore } from '../event-store/event-store.port';
+import { PostgresConnection } from '../postgres/postgres-connection';
+import { IdentityBootstrap } from './identity.bootstrap';
+import { IdentityResolver } from './identity.resolver';
+import { IdentityService } from './identity.service';
+import { ORGANISATION_COMMANDS, SESSION_STORE, USER_COMMANDS } from './identity.tokens';
+import { organisationDecider } from './organisation.decider';
+import { SessionStore } from './session-store';
+import { userDecider } from './user.decider';
+
+/** Users, organisations and sessions behind the GraphQL identity fields (DESIGN §4, §12). */
+@Module({
+  providers: [
+    { provide: USER_COMMANDS, useFactory: (store: EventStore) => new CommandHandler(store, userDecider), inject: [EVENT_STORE] },
+    {
+      provide: ORGANISATION_COMMANDS,
+      useFactory: (store: EventStore) => new CommandHandler(store, organisationDecider),
+      inject: [EVENT_STORE],
+    },
+    {
+      provide: SESSION_STORE,
+      useFactory: async (postgres: PostgresConnection) => {
+        await SessionStore.ensureSchema(postgres.pool);
+        return new SessionStore(postgres.pool);
+      },
+      inject: [POSTGRES],
+    },
+    IdentityService,
+    IdentityResolver,
+    IdentityBootstrap,
+  ],
+  exports: [IdentityService],
+})
+export class IdentityModule {}

@@ -1,0 +1,300 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../../src/app/app.module';
+import { Clock } from '../../src/app/clock';
+import { EVENT_STORE } from '../../src/app/infrastructure.module';
+import { loadConfig } from '../../src/config/config';
+import { EventStore, RecordedEvent } from '../../src/event-store/event-store.port';
+import { LOGIN_REFUSED } from '../../src/identity/authentication-error';
+import { accountIdFor } from '../../src/identity/user-account-id';
+import { userStream } from '../../src/identity/user.decider';
+import { createTestDatabase, TestDatabase, testDatabaseUrl } from '../support/postgres';
+
+/** A clock the test moves by hand, so sessions can idle for 30 minutes in no time. */
+class TestClock implements Clock {
+  private at = Date.parse('2026-03-02T09:00:00.000Z');
+  now(): Date {
+    return new Date(this.at);
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+const MINUTE = 60_000;
+const PASSWORD = 'correct horse battery staple';
+
+interface GraphqlError {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+interface GraphqlBody {
+  data?: Record<string, unknown> | null;
+  errors?: GraphqlError[];
+}
+
+interface Api {
+  app: INestApplication;
+  clock: TestClock;
+  /** The bootstrap administrator this app was started with. */
+  adminId: string;
+  post(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphqlBody>;
+  userEvents(userId: string): Promise<RecordedEvent[]>;
+}
+
+let db: TestDatabase;
+const running: INestApplication[] = [];
+beforeAll(async () => {
+  db = await createTestDatabase(1);
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.close()));
+});
+afterAll(() => db.drop());
+
+let apps = 0;
+/**
+ * The real api process on this suite's schema. Each test bootstraps its own administrator
+ * (the operator organisation is made once), so locking one account does not disturb others.
+ */
+async function startApi(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<Api> {
+  const adminId = env.BOOTSTRAP_ADMIN_USER_ID ?? `admin-${++apps}`;
+  const databaseUrl = `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`;
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PROCESSES: 'api',
+    BOOTSTRAP_ADMIN_USER_ID: adminId,
+    BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+    TERMS_VERSION: '2026-01',
+    ...env,
+  });
+  const clock = new TestClock();
+  const app = await NestFactory.create(AppModule.forRoot(config, clock), { logger });
+  running.push(app);
+  await app.listen(0, '127.0.0.1');
+  const url = `${await app.getUrl()}/graphql`;
+  const store = app.get<EventStore>(EVENT_STORE);
+  return {
+    app,
+    clock,
+    adminId,
+    async post(query, variables = {}, token) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphqlBody;
+    },
+    userEvents: (userId) => store.readStream(userStream(accountIdFor(userId))),
+  };
+}
+
+const LOGIN = `mutation ($userId: String!, $password: String!, $acceptTerms: Boolean!) {
+  login(userId: $userId, password: $password, acceptTerms: $acceptTerms) {
+    token expiresAt user { userId displayName organisation roles cletsCertified }
+  }
+}`;
+const ME = '{ me { userId organisation roles } }';
+
+async function login(api: Api, password = PASSWORD, userId = api.adminId): Promise<GraphqlBody> {
+  return api.post(LOGIN, { userId, password, acceptTerms: true });
+}
+
+async function tokenOf(api: Api): Promise<string> {
+  const body = await login(api);
+  expect(body.errors).toBeUndefined();
+  return (body.data!.login as { token: string }).token;
+}
+
+function codes(body: GraphqlBody): unknown[] {
+  return (body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** Every error of every answer: no stack trace, no internals. */
+function expectNoStackTraces(body: GraphqlBody): void {
+  for (const error of body.errors ?? []) {
+    expect(error.extensions).not.toHaveProperty('stacktrace');
+    expect(error.extensions).not.toHaveProperty('exception');
+    expect(JSON.stringify(error)).not.toMatch(/\n\s+at /);
+  }
+}
+
+describe('identity over POST /graphql', () => {
+  it('lets the bootstrap administrator log in, records the terms accepted, and answers `me` with the session', async () => {
+    const api = await startApi();
+    const body = await login(api);
+    expect(body.errors).toBeUndefined();
+    const session = body.data!.login as { token: string; expiresAt: string; user: unknown };
+    expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(session.expiresAt).toBe(new Date(api.clock.now().getTime() + 12 * 60 * MINUTE).toISOString());
+    expect(session.user).toEqual({
+      userId: api.adminId,
+      displayName: 'Registry system administrator',
+      organisation: 'CA0000000',
+      roles: ['SYSTEM_ADMINISTRATOR'],
+      cletsCertified: false,
+    });
+
+    const me = await api.post(ME, {}, session.token);
+    expect(me).toEqual({ data: { me: { userId: api.adminId, organisation: 'CA0000000', roles: ['SYSTEM_ADMINISTRATOR'] } } });
+
+    const loggedIn = (await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoggedIn');
+    expect(loggedIn).toHaveLength(1);
+    expect(loggedIn[0].data).toMatchObject({ termsVersion: '2026-01', at: api.clock.now().toISOString() });
+    expect(loggedIn[0].metadata.actorUserId).toBe(api.adminId);
+  });
+
+  it('refuses a wrong password with UNAUTHENTICATED and records UserLoginFailed in the user stream', async () => {
+    const api = await startApi();
+    const body = await login(api, 'not the password');
+    expect(body.data).toEqual({ login: null });
+    expect(body.errors).toEqual([expect.objectContaining({ message: LOGIN_REFUSED, extensions: { code: 'UNAUTHENTICATED' } })]);
+    expectNoStackTraces(body);
+    const failures = (await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoginFailed');
+    expect(failures.map((event) => event.data)).toEqual([{ reason: 'bad_password', at: api.clock.now().toISOString() }]);
+  });
+
+  it('answers an unknown user id with the very same message as a wrong password', async () => {
+    const api = await startApi();
+    const body = await login(api, PASSWORD, 'nobody-here');
+    expect(body.errors).toEqual([expect.objectContaining({ message: LOGIN_REFUSED, extensions: { code: 'UNAUTHENTICATED' } })]);
+    expect(await api.userEvents('nobody-here').catch(() => [])).toEqual([]);
+  });
+
+  it('locks the account after 5 wrong passwords within 15 minutes: the right password then fails alike, and open sessions stop working', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      api.clock.advance(3 * MINUTE - 1); // the 5th is still inside 15 minutes of the 1st
+      expect(codes(await login(api, `wrong ${attempt}`))).toEqual(['UNAUTHENTICATED']);
+    }
+    const right = await login(api);
+    expect(right.errors).toEqual([expect.objectContaining({ message: LOGIN_REFUSED, extensions: { code: 'UNAUTHENTICATED' } })]);
+
+    const types = (await api.userEvents(api.adminId)).map((event) => event.type);
+    expect(types.filter((type) => type === 'UserLockedOut')).toHaveLength(1);
+    const lastFailure = (await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoginFailed').pop();
+    expect(lastFailure?.data.reason).toBe('locked');
+    expect(codes(await api.post(ME, {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('does not lock after 4 wrong passwords, so the right one still logs in', async () => {
+    const api = await startApi();
+    for (let attempt = 0; attempt < 4; attempt++) expect(codes(await login(api, `wrong ${attempt}`))).toEqual(['UNAUTHENTICATED']);
+    expect((await login(api)).errors).toBeUndefined();
+  });
+
+  it('counts 5 wrong passwords aliased in one request and locks the account', async () => {
+    const api = await startApi();
+    const aliases = ['a', 'b', 'c', 'd', 'e']
+      .map((alias) => `${alias}: login(userId: $userId, password: $password, acceptTerms: true) { token }`)
+      .join('\n');
+    const body = await api.post(`mutation ($userId: String!, $password: String!) { ${aliases} }`, {
+      userId: api.adminId,
+      password: 'guess',
+    });
+    expect(codes(body)).toEqual(Array(5).fill('UNAUTHENTICATED'));
+    expectNoStackTraces(body);
+    const events = await api.userEvents(api.adminId);
+    expect(events.filter((event) => event.type === 'UserLoginFailed')).toHaveLength(5);
+    expect(events.filter((event) => event.type === 'UserLockedOut')).toHaveLength(1);
+    expect((await login(api)).errors).toEqual([expect.objectContaining({ message: LOGIN_REFUSED })]);
+  });
+
+  it('refuses a login without accepting the terms as BAD_USER_INPUT on acceptTerms, recording no login', async () => {
+    const api = await startApi();
+    const body = await api.post(LOGIN, { userId: api.adminId, password: PASSWORD, acceptTerms: false });
+    expect(body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'acceptTerms', rule: 'terms_not_accepted' }) }),
+    ]);
+    expectNoStackTraces(body);
+    expect((await api.userEvents(api.adminId)).map((event) => event.type)).toEqual(['UserCreated']);
+  });
+
+  it('ends the session at logout: the token is refused afterwards and UserLoggedOut is recorded', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    expect(await api.post('mutation { logout }', {}, token)).toEqual({ data: { logout: true } });
+    const me = await api.post(ME, {}, token);
+    expect(codes(me)).toEqual(['UNAUTHENTICATED']);
+    expectNoStackTraces(me);
+    expect(codes(await api.post('mutation { logout }', {}, token))).toEqual(['UNAUTHENTICATED']);
+    const loggedOut = (await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoggedOut');
+    expect(loggedOut).toHaveLength(1);
+  });
+
+  it('keeps a session alive while it is used and ends it after 30 minutes idle', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    api.clock.advance(30 * MINUTE - 1);
+    expect(codes(await api.post(ME, {}, token))).toEqual([]); // this request moves the idle timer
+    api.clock.advance(30 * MINUTE - 1);
+    expect(codes(await api.post(ME, {}, token))).toEqual([]);
+    api.clock.advance(30 * MINUTE);
+    expect(codes(await api.post(ME, {}, token))).toEqual(['UNAUTHENTICATED']);
+    api.clock.advance(-MINUTE); // an expired session is never revived
+    expect(codes(await api.post(ME, {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('ends a session 12 hours after login even when it was used all along', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    for (let request = 0; request < 28; request++) {
+      api.clock.advance(25 * MINUTE); // 28 × 25 min = 11 h 40 min, never idle for 30
+      expect(codes(await api.post(ME, {}, token))).toEqual([]);
+    }
+    api.clock.advance(20 * MINUTE);
+    expect(codes(await api.post(ME, {}, token))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('answers `me` without an Authorization header, or with a made-up token, with UNAUTHENTICATED', async () => {
+    const api = await startApi();
+    for (const body of [await api.post(ME), await api.post(ME, {}, 'made-up-token')]) {
+      expect(body.data).toBeNull();
+      expect(codes(body)).toEqual(['UNAUTHENTICATED']);
+      expectNoStackTraces(body);
+    }
+  });
+
+  it('shows a malformed query its validation error but never a stack trace', async () => {
+    const api = await startApi();
+    const body = await api.post('{ me { password } }');
+    expect(codes(body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expectNoStackTraces(body);
+  });
+});
+
+describe('the schema in production', () => {
+  it('refuses introspection and suggests no field names', async () => {
+    const api = await startApi({ NODE_ENV: 'production' });
+    const introspection = await api.post('{ __schema { types { name } } }');
+    expect(codes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const typo = await api.post('{ mee { userId } }');
+    expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(typo.errors![0].message).not.toMatch(/did you mean/i);
+  });
+});
+
+describe('bootstrap of the first system administrator', () => {
+  it('without a configured password logs a one-time password once, and it logs in', async () => {
+    const lines: string[] = [];
+    const capture: LoggerService = {
+      log: (message: unknown) => lines.push(String(message)),
+      warn: (message: unknown) => lines.push(String(message)),
+      error: (message: unknown) => lines.push(String(message)),
+    };
+    const first = await startApi({ BOOTSTRAP_ADMIN_USER_ID: 'generated-admin', BOOTSTRAP_ADMIN_PASSWORD: '' }, capture);
+    const announced = lines.filter((line) => line.includes('"generated-admin"'));
+    expect(announced).toHaveLength(1);
+    const password = /one-time password (\S+)/.exec(announced[0])?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect((await login(first, password)).errors).toBeUndefined();
+
+    lines.length = 0;
+    await startApi({ BOOTSTRAP_ADMIN_USER_ID: 'generated-admin', BOOTSTRAP_ADMIN_PASSWORD: '' }, capture);
+    expect(lines.filter((line) => line.includes('one-time password'))).toEqual([]);
+  });
+});
