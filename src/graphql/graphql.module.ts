@@ -1,4 +1,5 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
@@ -25,6 +26,7 @@ export class ApiGraphqlModule {
           imports: [IdentityModule],
           inject: [IdentityService],
           useFactory: (identity: IdentityService) => ({
+            ...queryLimits(production),
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -38,4 +40,23 @@ export class ApiGraphqlModule {
       ],
     };
   }
+}
+
+/**
+ * Limits checked before anything runs (graphql-armor): a request with many aliases would otherwise
+ * buy that many argon2 verifications, or expensive queries, for the price of one HTTP request.
+ * Five aliased login attempts (DESIGN §4's lockout case) stay within them.
+ */
+function queryLimits(production: boolean): Pick<ApolloDriverConfig, 'validationRules' | 'plugins' | 'allowBatchedHttpRequests'> {
+  const { validationRules, plugins } = new ApolloArmor({
+    maxAliases: { n: 15 },
+    maxDepth: { n: 12 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 2000 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  // The same @apollo/server at run time; only its CommonJS and ESM typings differ, which
+  // TypeScript reads as two plugin types.
+  return { validationRules, plugins: plugins as ApolloDriverConfig['plugins'], allowBatchedHttpRequests: false };
 }

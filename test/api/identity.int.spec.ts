@@ -298,3 +298,20 @@ describe('bootstrap of the first system administrator', () => {
     expect(lines.filter((line) => line.includes('one-time password'))).toEqual([]);
   });
 });
+
+describe('query limits (graphql-armor)', () => {
+  it('refuses a request with more aliases than allowed before running any of them', async () => {
+    const api = await startApi();
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: login(userId: $userId, password: $password, acceptTerms: true) { token }`);
+    const body = await api.post(`mutation ($userId: String!, $password: String!) { ${aliases.join('\n')} }`, {
+      userId: api.adminId,
+      password: 'guess',
+    });
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors?.[0].message).toMatch(/aliases/i);
+    expectNoStackTraces(body);
+    // Nothing ran: no argon2 work, no attempt recorded, the account not locked.
+    expect((await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoginFailed')).toEqual([]);
+    expect((await login(api)).errors).toBeUndefined();
+  });
+});
