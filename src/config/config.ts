@@ -40,6 +40,9 @@ const schema = z.object({
     .default('CA0000000'),
   /** Version of the terms and conditions users accept at login; recorded in UserLoggedIn. */
   TERMS_VERSION: z.string().trim().min(1).max(50).default('1'),
+  /** Login attempts allowed per client address per window, before TOO_MANY_REQUESTS. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -11,6 +11,7 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT: .*65535/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL: /);
+    expect(() => loadConfig({ LOGIN_RATE_LIMIT: '0' })).toThrow(/LOGIN_RATE_LIMIT: /);
     expect(() => loadConfig({ PROCESSES: 'api,printer' })).toThrow(/PROCESSES\.1: .*api.*projector/);
     expect(() => loadConfig({ EVENT_STORE: 'mongodb' })).toThrow(/EVENT_STORE: .*postgres.*eventstoredb/);
   });

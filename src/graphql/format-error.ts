@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { ThrottlerException } from '@nestjs/throttler';
 import { AuthenticationError } from '../identity/authentication-error';
 import { DomainError, ValidationError } from '../shared/domain-error';
 
@@ -36,6 +37,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (original instanceof AuthenticationError) {
     return { message: original.message, locations, path, extensions: { code: original.code } };
+  }
+  if (original instanceof ThrottlerException) {
+    return { message: 'too many attempts from this address; wait a minute and try again', locations, path, extensions: { code: 'TOO_MANY_REQUESTS' } };
   }
   const code = formatted.extensions?.code;
   if (CLIENT_REQUEST_CODES.has(code)) return { message: formatted.message, locations, path, extensions: { code } };

@@ -3,6 +3,8 @@ import type { Authenticated, IdentityService } from '../identity/identity.servic
 
 /** What every resolver gets as GraphQL context. */
 export interface RequestContext {
+  /** The HTTP request, for what is about the client rather than the user (rate limits). */
+  req: Request;
   /**
    * The signed-in user, or AuthenticationError. Checked on first use and then remembered, so
    * public fields (login) need no session and a request with many protected fields checks and
@@ -18,6 +20,7 @@ function bearerToken(request: Request): string | undefined {
 export function requestContext(identity: IdentityService, request: Request): RequestContext {
   let pending: Promise<Authenticated> | undefined;
   return {
+    req: request,
     authenticated: () => (pending ??= identity.authenticate(bearerToken(request))),
   };
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { EVENT_STORE, POSTGRES } from '../app/infrastructure.module';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { CONFIG, EVENT_STORE, POSTGRES } from '../app/infrastructure.module';
+import type { Config } from '../config/config';
 import { CommandHandler } from '../command-handling/command-handler';
 import { EventStore } from '../event-store/event-store.port';
 import { PostgresConnection } from '../postgres/postgres-connection';
@@ -13,6 +15,14 @@ import { userDecider } from './user.decider';
 
 /** Users, organisations and sessions behind the GraphQL identity fields (DESIGN §4, §12). */
 @Module({
+  imports: [
+    // Per client address, in this process's memory: several api replicas each count their own
+    // share (a Redis store would make it exact); the account lockout is the hard limit anyway.
+    ThrottlerModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => [{ ttl: config.LOGIN_RATE_WINDOW_SECONDS * 1000, limit: config.LOGIN_RATE_LIMIT }],
+    }),
+  ],
   providers: [
     { provide: USER_COMMANDS, useFactory: (store: EventStore) => new CommandHandler(store, userDecider), inject: [EVENT_STORE] },
     {

@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Inject } from '@nestjs/common';
+import { Inject, UseGuards } from '@nestjs/common';
+import { GqlThrottlerGuard } from '../graphql/gql-throttler.guard';
 import type { RequestContext } from '../graphql/request-context';
 import { IdentityService } from './identity.service';
 import { SessionType, UserType } from './identity.types';
@@ -23,6 +24,7 @@ export class IdentityResolver {
     nullable: true,
     description: 'Starts a session; the terms and conditions must be accepted at every login. Null with an error when refused.',
   })
+  @UseGuards(GqlThrottlerGuard) // password guessing from one address is slowed before lockout bites
   async login(
     @Args('userId', { type: () => String }) userId: string,
     @Args('password', { type: () => String }) password: string,

@@ -314,4 +314,15 @@ describe('query limits (graphql-armor)', () => {
     expect((await api.userEvents(api.adminId)).filter((event) => event.type === 'UserLoginFailed')).toEqual([]);
     expect((await login(api)).errors).toBeUndefined();
   });
+
+  it('slows password guessing from one address: past the limit a login answers TOO_MANY_REQUESTS and is not even tried', async () => {
+    const api = await startApi({ LOGIN_RATE_LIMIT: '3' });
+    for (let attempt = 0; attempt < 3; attempt++) expect(codes(await login(api, `wrong ${attempt}`))).toEqual(['UNAUTHENTICATED']);
+    const limited = await login(api); // the right password, but one attempt too many
+    expect(codes(limited)).toEqual(['TOO_MANY_REQUESTS']);
+    expectNoStackTraces(limited);
+    const failed = (await api.userEvents(api.adminId)).filter((event) => event.type.startsWith('UserLog'));
+    expect(failed.map((event) => event.type)).toEqual(['UserLoginFailed', 'UserLoginFailed', 'UserLoginFailed']);
+  });
 });
+
