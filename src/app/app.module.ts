@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import type { Config } from '../config/config';
 import { ApiGraphqlModule } from '../graphql/graphql.module';
 import { Clock, systemClock } from './clock';
@@ -13,7 +14,7 @@ export class AppModule {
     const api = config.PROCESSES.includes('api');
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, clock), ...(api ? [ApiGraphqlModule.forRoot(config)] : [])],
+      imports: [InfrastructureModule.forRoot(config, clock), ...(api ? [AccessModule, ApiGraphqlModule.forRoot(config)] : [])],
       controllers: api ? [HealthController] : [],
       providers: config.PROCESSES.includes('projector') ? [ProjectorService] : [],
     };

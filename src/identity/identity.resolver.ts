@@ -29,14 +29,15 @@ export class IdentityResolver {
     @Args('userId', { type: () => String }) userId: string,
     @Args('password', { type: () => String }) password: string,
     @Args('acceptTerms', { type: () => Boolean }) acceptTerms: boolean,
+    @Context() context: RequestContext,
   ): Promise<SessionType> {
-    const { token, expiresAt, user } = await this.identity.login(userId, password, acceptTerms);
+    const { token, expiresAt, user } = await this.identity.login(userId, password, acceptTerms, context.req.ip);
     return { token, expiresAt, user: userOf(user) };
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session; its token is refused from then on.' })
   async logout(@Context() context: RequestContext): Promise<boolean> {
-    await this.identity.logout(await context.authenticated());
+    await this.identity.logout(await context.authenticated(), context.req.ip);
     return true;
   }
 

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AccessAction, AccessLog } from '../access/access-log';
+import { ACCESS_LOG } from '../access/access.module';
 import type { Principal } from '../access/access-policy';
 import { CLOCK, Clock } from '../app/clock';
 import { CONFIG } from '../app/infrastructure.module';
@@ -44,23 +46,32 @@ export class IdentityService {
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
   ) {}
 
-  async login(userId: string, password: string, acceptTerms: boolean): Promise<LoginResult> {
+  /** `client` is the caller's address, for the access log. */
+  async login(userId: string, password: string, acceptTerms: boolean, client?: string): Promise<LoginResult> {
+    const attempt = (action: AccessAction, outcome: 'ok' | 'refused', organisation: string | null, details?: Record<string, unknown>) =>
+      this.accessLog.record({ at: this.clock.now().toISOString(), userId: userId.trim().toLowerCase(), organisation, action, outcome, details, client });
     if (!acceptTerms) {
+      await attempt('login_failed', 'refused', null, { reason: 'terms_not_accepted' });
       throw ValidationError.single('acceptTerms', 'terms_not_accepted', 'the terms and conditions must be accepted to log in');
     }
     const accountId = accountIdFor(userId);
     const stream = userStream(accountId);
     const state = this.users.fold(await this.users.load(stream));
     const verified = await this.verify(state.profile?.passwordHash, password);
-    // An unknown user id has no stream to record the attempt in (docs/decisions.md).
-    if (!state.profile) throw new AuthenticationError(LOGIN_REFUSED);
+    // An unknown user id has no stream to record the attempt in (docs/decisions.md); the access log still has it.
+    if (!state.profile) {
+      await attempt('login_failed', 'refused', null, { reason: 'unknown_user' });
+      throw new AuthenticationError(LOGIN_REFUSED);
+    }
     const user = state.profile;
     const now = this.clock.now().toISOString();
     const refusal = loginRefusal(state, verified);
     if (refusal) {
       await this.users.handle(stream, { type: 'RecordLoginFailed', accountId, now, reason: refusal }, this.envelope(user, now));
+      await attempt('login_failed', 'refused', user.organisation, { reason: refusal });
       throw new AuthenticationError(LOGIN_REFUSED);
     }
     const { sessionId, token } = SessionStore.newCredentials();
@@ -77,6 +88,7 @@ export class IdentityService {
     }
     const { userId: loginName, organisation, roles, cletsCertified } = user;
     await this.sessions.open(token, { sessionId, accountId, userId: loginName, organisation, roles, cletsCertified, createdAt: now, lastSeenAt: now });
+    await attempt('login', 'ok', organisation, { sessionId });
     return { token, expiresAt: new Date(Date.parse(now) + SESSION_ABSOLUTE_TIMEOUT_MS), user };
   }
 
@@ -103,7 +115,7 @@ export class IdentityService {
     return { principal: { userId, organisation, roles, cletsCertified }, session: { ...stored, ...session }, user: state.profile };
   }
 
-  async logout({ session, user }: Authenticated): Promise<void> {
+  async logout({ session, user }: Authenticated, client?: string): Promise<void> {
     const now = this.clock.now().toISOString();
     await this.users.handle(
       userStream(session.accountId),
@@ -111,6 +123,15 @@ export class IdentityService {
       this.envelope(user, now),
     );
     await this.sessions.end(session.sessionId, now);
+    await this.accessLog.record({
+      at: now,
+      userId: user.userId,
+      organisation: user.organisation,
+      action: 'logout',
+      outcome: 'ok',
+      details: { sessionId: session.sessionId },
+      client,
+    });
   }
 
   /** Passwords longer than any valid one are refused unhashed, so a request cannot make argon2 hash megabytes. */

@@ -48,7 +48,7 @@ export class SessionStore {
   constructor(private readonly pool: Pool) {}
 
   static async ensureSchema(pool: Pool): Promise<void> {
-    await runSchemaDdl(pool, 'sessions', sessionsSql);
+    await runSchemaDdl(pool, sessionsSql);
   }
 
   /** A new session id (for the UserLoggedIn event) and the bearer token only the client will hold. */

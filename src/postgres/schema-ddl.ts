@@ -2,12 +2,13 @@ import { Pool } from 'pg';
 import { inTransaction } from './transaction';
 
 /**
- * Runs a component's idempotent DDL under a transaction-scoped advisory lock, so processes
- * starting together (api, projector, worker) do not race on CREATE OR REPLACE.
+ * Runs idempotent DDL under one transaction-scoped advisory lock shared by every component:
+ * processes starting together (api, projector) must not race on CREATE OR REPLACE, and
+ * components share objects (the append-only guard function).
  */
-export async function runSchemaDdl(pool: Pool, component: string, sql: string): Promise<void> {
+export async function runSchemaDdl(pool: Pool, sql: string): Promise<void> {
   await inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`schema:${component}`]);
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('schema-ddl'))");
     await client.query(sql);
   });
 }

@@ -69,7 +69,7 @@ function toRow(row: Record<string, unknown>): GenerationRow {
 }
 
 export async function ensureRegistrySchema(pool: Pool): Promise<void> {
-  await runSchemaDdl(pool, 'projection-registry', registrySql);
+  await runSchemaDdl(pool, registrySql);
 }
 
 export async function listGenerations(db: Pick<Pool, 'query'>, name?: string): Promise<GenerationRow[]> {

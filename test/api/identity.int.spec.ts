@@ -326,3 +326,38 @@ describe('query limits (graphql-armor)', () => {
   });
 });
 
+
+describe('access log', () => {
+  const entriesOf = async (userId: string) =>
+    (
+      await db.pool.query(
+        'SELECT action, outcome, organisation, details, client FROM access_log WHERE user_id = $1 ORDER BY id',
+        [userId],
+      )
+    ).rows;
+
+  it('records every login, failed login (with the reason, unknown names too) and logout, with the client address', async () => {
+    const api = await startApi();
+    const unknown = `nobody-${api.adminId}`;
+    expect(codes(await login(api, 'wrong'))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await login(api, PASSWORD, unknown))).toEqual(['UNAUTHENTICATED']);
+    const token = await tokenOf(api);
+    expect((await api.post('mutation { logout }', {}, token)).errors).toBeUndefined();
+
+    const entries = await entriesOf(api.adminId);
+    expect(entries.map((e) => [e.action, e.outcome, e.details?.reason ?? null])).toEqual([
+      ['login_failed', 'refused', 'bad_password'],
+      ['login', 'ok', null],
+      ['logout', 'ok', null],
+    ]);
+    expect(entries.every((e) => e.organisation === 'CA0000000' && /127\.0\.0\.1/.test(e.client ?? ''))).toBe(true);
+    expect((await entriesOf(unknown)).map((e) => [e.action, e.details.reason])).toEqual([['login_failed', 'unknown_user']]);
+  });
+
+  it('cannot be changed or emptied by the application', async () => {
+    await startApi();
+    await expect(db.pool.query(`UPDATE access_log SET outcome = 'ok'`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('DELETE FROM access_log')).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('TRUNCATE access_log')).rejects.toThrow(/append-only/);
+  });
+});

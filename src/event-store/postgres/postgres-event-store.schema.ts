@@ -1,3 +1,5 @@
+import { appendOnlySql } from '../../postgres/append-only';
+
 /**
  * Schema of the PostgreSQL event store. Idempotent DDL, applied under an advisory lock at
  * start-up by every process, so it needs no separate migration step.
@@ -53,17 +55,7 @@ CREATE TABLE IF NOT EXISTS es_events (
 );
 
 -- The log is the source of truth: rows are never changed or removed (CJIS audit, DESIGN §9).
-CREATE OR REPLACE FUNCTION es_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'es_events is append-only (% refused)', TG_OP USING ERRCODE = 'ES003';
-END $$;
-DROP TRIGGER IF EXISTS es_events_append_only ON es_events;
-CREATE TRIGGER es_events_append_only BEFORE UPDATE OR DELETE ON es_events
-  FOR EACH ROW EXECUTE FUNCTION es_forbid_change();
-DROP TRIGGER IF EXISTS es_events_no_truncate ON es_events;
-CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON es_events
-  FOR EACH STATEMENT EXECUTE FUNCTION es_forbid_change();
-
+${appendOnlySql('es_events')}
 -- Highest position every reader may deliver: all transactions below xmin have finished.
 CREATE OR REPLACE FUNCTION es_horizon() RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${POSITION_TXID_FACTOR}

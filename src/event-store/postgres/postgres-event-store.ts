@@ -145,7 +145,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static async ensureSchema(pool: Pool): Promise<void> {
-    await runSchemaDdl(pool, 'event-store', eventStoreSchemaSql);
+    await runSchemaDdl(pool, eventStoreSchemaSql);
   }
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { POSTGRES } from '../app/infrastructure.module';
+import { PostgresConnection } from '../postgres/postgres-connection';
+import { AccessLog } from './access-log';
+
+export const ACCESS_LOG = Symbol('ACCESS_LOG');
+
+/** The access log, for every context that serves users (identity now; orders and images next). */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ACCESS_LOG,
+      useFactory: async (postgres: PostgresConnection) => {
+        await AccessLog.ensureSchema(postgres.pool);
+        return new AccessLog(postgres.pool);
+      },
+      inject: [POSTGRES],
+    },
+  ],
+  exports: [ACCESS_LOG],
+})
+export class AccessModule {}
