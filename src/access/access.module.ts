@@ -2,8 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { POSTGRES } from '../app/infrastructure.module';
 import { PostgresConnection } from '../postgres/postgres-connection';
 import { AccessLog } from './access-log';
-
-export const ACCESS_LOG = Symbol('ACCESS_LOG');
+import { AccessLogResolver } from './access-log.resolver';
+import { ACCESS_LOG } from './access.tokens';
 
 /** The access log, for every context that serves users (identity now; orders and images next). */
 @Global()
@@ -17,6 +17,7 @@ export const ACCESS_LOG = Symbol('ACCESS_LOG');
       },
       inject: [POSTGRES],
     },
+    AccessLogResolver,
   ],
   exports: [ACCESS_LOG],
 })

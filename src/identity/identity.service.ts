@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AccessAction, AccessLog } from '../access/access-log';
-import { ACCESS_LOG } from '../access/access.module';
+import { ACCESS_LOG } from '../access/access.tokens';
 import type { Principal } from '../access/access-policy';
 import { CLOCK, Clock } from '../app/clock';
 import { CONFIG } from '../app/infrastructure.module';

@@ -31,7 +31,6 @@ export type ChangeCarposSetting = CommandBase<'ChangeCarposSetting'> & { carposE
 
 export type OrganisationCommand = CreateOrganisation | ChangeCarposSetting;
 
-
 export function decide(command: OrganisationCommand, state: OrganisationState): OrganisationEvent[] {
   requireSystemAdministrator(command);
   switch (command.type) {

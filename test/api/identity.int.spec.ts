@@ -361,3 +361,26 @@ describe('access log', () => {
     await expect(db.pool.query('TRUNCATE access_log')).rejects.toThrow(/append-only/);
   });
 });
+
+describe('accessLog query', () => {
+  const ACCESS_LOG = `query ($action: String) { accessLog(action: $action) { at userId organisation action outcome details client } }`;
+
+  it('lets the registry operator read the log, and records that it was read', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    const body = await api.post(ACCESS_LOG, { action: 'login' }, token);
+    expect(body.errors).toBeUndefined();
+    const entries = body.data!.accessLog as Array<{ userId: string; action: string }>;
+    expect(entries.some((e) => e.userId === api.adminId && e.action === 'login')).toBe(true);
+    const viewed = await api.post(ACCESS_LOG, { action: 'access_log_view' }, token);
+    expect((viewed.data!.accessLog as Array<{ userId: string }>).map((e) => e.userId)).toContain(api.adminId);
+  });
+
+  it('refuses an unknown action as BAD_USER_INPUT and an anonymous reader as UNAUTHENTICATED', async () => {
+    const api = await startApi();
+    const token = await tokenOf(api);
+    const bad = await api.post(ACCESS_LOG, { action: 'coffee' }, token);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'action', rule: 'one_of' });
+    expect(codes(await api.post(ACCESS_LOG, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+});
