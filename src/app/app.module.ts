@@ -5,6 +5,7 @@ import { ApiGraphqlModule } from '../graphql/graphql.module';
 import { Clock, systemClock } from './clock';
 import { HealthController } from './health.controller';
 import { InfrastructureModule } from './infrastructure.module';
+import { ProjectionsResolver } from './projections.resolver';
 import { ProjectorService } from './projector.service';
 
 @Module({})
@@ -16,7 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config, clock), ...(api ? [AccessModule, ApiGraphqlModule.forRoot(config)] : [])],
       controllers: api ? [HealthController] : [],
-      providers: config.PROCESSES.includes('projector') ? [ProjectorService] : [],
+      providers: [...(api ? [ProjectionsResolver] : []), ...(config.PROCESSES.includes('projector') ? [ProjectorService] : [])],
     };
   }
 }

@@ -384,3 +384,25 @@ describe('accessLog query', () => {
     expect(codes(await api.post(ACCESS_LOG, {}))).toEqual(['UNAUTHENTICATED']);
   });
 });
+
+describe('projections query', () => {
+  it('shows the registry operator every projection generation with its lag, and refuses anonymous callers', async () => {
+    const api = await startApi({ PROCESSES: 'api,projector' });
+    const token = await tokenOf(api);
+    const query = '{ projections { name generation version state checkpoint lagEvents lagSeconds error } }';
+    let projections: Array<{ name: string; state: string; error: string | null }> = [];
+    for (let tries = 0; tries < 100 && projections.filter((p) => p.state === 'live').length < 4; tries++) {
+      const body = await api.post(query, {}, token);
+      expect(body.errors).toBeUndefined();
+      projections = body.data!.projections as typeof projections;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(projections.map((p) => [p.name, p.state, p.error]).sort()).toEqual([
+      ['audit_trail', 'live', null],
+      ['locked_orders', 'live', null],
+      ['order_detail', 'live', null],
+      ['order_search', 'live', null],
+    ]);
+    expect(codes(await api.post(query, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+});
