@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { serverAudits } from 'graphql-http';
 import { AppModule } from '../../src/app/app.module';
 import { loadConfig } from '../../src/config/config';
-import { createTestDatabase, TestDatabase, testDatabaseUrl } from '../support/postgres';
+import { createTestDatabase, TestDatabase, testDatabaseUrlFor } from '../support/postgres';
 
 let db: TestDatabase;
 let app: INestApplication;
@@ -11,7 +11,7 @@ let url = '';
 beforeAll(async () => {
   db = await createTestDatabase(1);
   const config = loadConfig({
-    DATABASE_URL: `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`,
+    DATABASE_URL: testDatabaseUrlFor(db.schema),
     PORT: '0',
     HOST: '127.0.0.1',
     PROCESSES: 'api',

@@ -8,7 +8,7 @@ import { EventStore, RecordedEvent } from '../../src/event-store/event-store.por
 import { LOGIN_REFUSED } from '../../src/identity/authentication-error';
 import { accountIdFor } from '../../src/identity/user-account-id';
 import { userStream } from '../../src/identity/user.decider';
-import { createTestDatabase, TestDatabase, testDatabaseUrl } from '../support/postgres';
+import { createTestDatabase, TestDatabase, testDatabaseUrlFor } from '../support/postgres';
 
 /** A clock the test moves by hand, so sessions can idle for 30 minutes in no time. */
 class TestClock implements Clock {
@@ -59,7 +59,7 @@ let apps = 0;
  */
 async function startApi(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<Api> {
   const adminId = env.BOOTSTRAP_ADMIN_USER_ID ?? `admin-${++apps}`;
-  const databaseUrl = `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`;
+  const databaseUrl = testDatabaseUrlFor(db.schema);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app/app.module';
 import { loadConfig } from '../../src/config/config';
-import { createTestDatabase, TestDatabase, testDatabaseUrl } from '../support/postgres';
+import { createTestDatabase, TestDatabase, testDatabaseUrlFor } from '../support/postgres';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ afterAll(() => db.drop());
 
 async function startApp(env: Record<string, string>): Promise<{ app: INestApplication; url: string }> {
   // The app's own pool lands in this suite's schema.
-  const databaseUrl = `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`;
+  const databaseUrl = testDatabaseUrlFor(db.schema);
   const config = loadConfig({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', PROCESSES: 'api', ...env });
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
   await app.listen(0, '127.0.0.1');

@@ -3,7 +3,7 @@ import { PostgresEventStore } from '../../src/event-store/postgres/postgres-even
 import { catchUp } from '../../src/projection-engine/catch-up';
 import { createGeneration, ensureRegistrySchema, listGenerations, swapLive } from '../../src/projection-engine/projection-registry';
 import { newEvent } from '../event-store/event-store.conformance';
-import { createTestDatabase, TestDatabase, testDatabaseUrl } from '../support/postgres';
+import { createTestDatabase, TestDatabase, testDatabaseUrlFor } from '../support/postgres';
 import { tally, tallyCounts } from '../support/tally-projection';
 
 describe('a projection runner killed in the middle of a batch', () => {
@@ -33,7 +33,7 @@ describe('a projection runner killed in the middle of a batch', () => {
     const child = spawn(process.execPath, ['test/support/run-ts.js', 'test/support/slow-projector.child.ts'], {
       env: {
         ...process.env,
-        CHILD_DATABASE_URL: `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}`,
+        CHILD_DATABASE_URL: testDatabaseUrlFor(db.schema),
         CHILD_GENERATION: String(generation),
       },
       stdio: 'inherit',

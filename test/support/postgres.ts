@@ -4,6 +4,11 @@ import { ClientConfig, Pool } from 'pg';
 /** The real PostgreSQL on this machine (STACK.md); CI starts it when it is down. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A connection string that lands in `schema`, for code that takes a URL (the app, child processes). */
+export function testDatabaseUrlFor(schema: string): string {
+  return `${testDatabaseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
 export interface TestDatabase {
   pool: Pool;
   schema: string;
