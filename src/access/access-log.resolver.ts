@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { CLOCK, Clock } from '../app/clock';
 import type { RequestContext } from '../graphql/request-context';
 import { FieldViolation, ForbiddenError, ValidationError } from '../shared/domain-error';
 import { ACCESS_ACTIONS, AccessAction, AccessLog } from './access-log';
@@ -28,7 +29,10 @@ function instant(field: string, value: string | undefined, violations: FieldViol
 /** The access log for auditors (DESIGN §9): what the policy lets them see; reading it is logged too. */
 @Resolver()
 export class AccessLogResolver {
-  constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
+  constructor(
+    @Inject(ACCESS_LOG) private readonly log: AccessLog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Query(() => [AccessLogEntryType], { description: 'Newest first; administrators see their organisation, the registry operator all.' })
   async accessLog(
@@ -51,7 +55,7 @@ export class AccessLogResolver {
     if (violations.length > 0) throw new ValidationError(violations);
     const entries = await this.log.entries({ ...scope, ...criteria, limit });
     await this.log.record({
-      at: new Date().toISOString(),
+      at: this.clock.now().toISOString(),
       userId: principal.userId,
       organisation: principal.organisation,
       action: 'access_log_view',
@@ -61,7 +65,6 @@ export class AccessLogResolver {
     });
     return entries.map((entry) => ({
       ...entry,
-      organisation: entry.organisation,
       target: entry.target ?? null,
       details: entry.details ? JSON.stringify(entry.details) : null,
       client: entry.client ?? null,
