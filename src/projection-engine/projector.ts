@@ -23,6 +23,8 @@ export interface ProjectorOptions extends Pick<RunOptions, 'batchSize' | 'flushM
 }
 
 const RETRY_MAX_MS = 30_000;
+/** How far behind the store a new generation may be when it is indexed and swapped in: under steady traffic it is never exactly level. */
+const SWAP_SLACK_EVENTS = 50;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -35,7 +37,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Builds a new generation from position zero beside whatever is live, and swaps it in once the
- * store confirms it has caught up. Used when the code's version changed and by `rebuild`.
+ * store confirms it is level (within SWAP_SLACK_EVENTS, which the live runner then applies).
+ * Used when the code's version changed and by `rebuild`.
  */
 export async function buildAndSwap(
   pool: Pool,
@@ -47,8 +50,8 @@ export async function buildAndSwap(
   let indexed = !projection.createIndexes;
   const outcome = await runGeneration(pool, store, projection, building.generation, {
     ...options,
-    onIdle: async (row) => {
-      if (!(await isCaughtUp(store, projection, row.checkpoint))) return 'continue';
+    onLive: async (row) => {
+      if (!(await isCaughtUp(store, projection, row.checkpoint, SWAP_SLACK_EVENTS))) return 'continue';
       if (!indexed) {
         // Index once, outside the swap's transaction, then catch up on what arrived meanwhile.
         await pool.query(projection.createIndexes!(tableNames(projection, row.generation)));
@@ -59,7 +62,7 @@ export async function buildAndSwap(
       return 'stop';
     },
   });
-  return outcome === 'idle-stop' ? getGeneration(pool, projection.name, building.generation) : undefined;
+  return outcome === 'live-stop' ? getGeneration(pool, projection.name, building.generation) : undefined;
 }
 
 /**

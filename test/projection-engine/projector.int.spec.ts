@@ -54,6 +54,33 @@ describe('projector', () => {
     expect(await tallyCounts(db.pool)).toEqual({ a: 1, b: 2 });
   });
 
+  it('swaps a new generation in while events keep arriving, and applies them as they come, not when a batch is full', async () => {
+    // A steady trickle, as an api under load writes: the builder is never exactly level with the
+    // store, and events come closer together than the projector's flush interval.
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await store.append(`s-${written++}`, [newEvent('Counted')], 'no_stream');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await start([tally]);
+      await eventually(async () => (await listGenerations(db.pool, 'tally')).some((g) => g.state === 'live'), 8_000);
+      // Still writing: an event is applied within the flush interval of its arrival, well before 500 have gathered.
+      const { position } = await store.append('while-writing', [newEvent('Counted')], 'no_stream');
+      expect(await waitForPosition(db.pool, store, [tally], position, { timeoutMs: 1500 })).toBe(true);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const { position } = await store.append('last', [newEvent('Counted')], 'no_stream');
+    expect(await waitForPosition(db.pool, store, [tally], position, { timeoutMs: 10_000 })).toBe(true);
+    expect(Object.keys(await tallyCounts(db.pool))).toHaveLength(written + 2);
+  }, 20_000);
+
   it('reports a timeout, not success, when the read model has not reached the position', async () => {
     await start([tally]);
     await eventually(async () => (await listGenerations(db.pool, 'tally')).some((g) => g.state === 'live'));
