@@ -43,7 +43,7 @@ export async function orderHistory(db: Pick<Pool, 'query'>, orderId: string): Pr
     causationId: row.causation_id,
     occurredAt: row.occurred_at.toISOString(),
     recordedAt: row.recorded_at.toISOString(),
-    changes: row.changes,
+    changes: row.type === 'OrderModified' ? row.data.changes : null,
     data: row.data,
   }));
 }

@@ -161,12 +161,20 @@ export async function searchOrders(db: Db, criteria: OrderSearchCriteria, page: 
       ORDER BY page.sort_last, page.sort_first, page.order_id`,
     params,
   );
+  return pageOf(rows, page, 'order_id', toItem);
+}
+
+/**
+ * A result page from the rows of a query shaped like `searchOrders`': `total_count` on every
+ * row, and one row with a null `idColumn` when the page is empty (so the count still arrives).
+ */
+export function pageOf<T>(rows: Record<string, unknown>[], page: number, idColumn: string, toItem: (row: Record<string, unknown>) => T) {
   const totalCount = rows[0].total_count as number;
   return {
     totalCount,
     page,
     pageCount: Math.ceil(totalCount / PAGE_SIZE),
-    items: rows.filter((row) => row.order_id !== null).map(toItem),
+    items: rows.filter((row) => row[idColumn] !== null).map(toItem),
   };
 }
 
