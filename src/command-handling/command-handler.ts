@@ -83,21 +83,18 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     if (cacheSize > 0) this.cache = new LRUCache({ max: cacheSize });
   }
 
-  /** Reads a stream as current-version events, or [] when it does not exist. */
-  async load(stream: string): Promise<RecordedEvent[]> {
+  /** Reads a stream (from a revision on) as current-version events, or [] when it does not exist. */
+  async load(stream: string, fromRevision?: bigint): Promise<RecordedEvent[]> {
     try {
-      return (await this.store.readStream(stream)).map((event) => upcast(this.upcasters, event));
+      return (await this.store.readStream(stream, fromRevision === undefined ? {} : { fromRevision })).map((event) => upcast(this.upcasters, event));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
   }
 
-  fold(events: readonly RecordedEvent[]): State {
-    return events.reduce(
-      (state, event) => this.decider.evolve(state, { type: event.type, data: event.data } as Event),
-      this.decider.initialState(),
-    );
+  fold(events: readonly RecordedEvent[], from: State = this.decider.initialState()): State {
+    return events.reduce((state, event) => this.decider.evolve(state, { type: event.type, data: event.data } as Event), from);
   }
 
   async handle(stream: string, command: Command, envelope: CommandEnvelope): Promise<CommandResult<State>> {
@@ -153,14 +150,33 @@ export class CommandHandler<Command, Event extends DomainEvent, State> {
     }
   }
 
+  /**
+   * The stream's current state and revision. Reads only the events after the cached fold, so
+   * a long stream (a user's logins over years) costs its new events, not its whole history.
+   */
+  async current(stream: string): Promise<{ state: State; revision: bigint }> {
+    const { state, revision } = await this.read(stream);
+    return { state, revision };
+  }
+
+  /**
+   * The store's truth, caught up from the cached fold: events are immutable, so a fold of
+   * revisions 0..r stays the fold of 0..r whoever appended after it.
+   */
   private async read(stream: string): Promise<Snapshot<State>> {
-    const history = await this.load(stream);
-    return {
-      revision: BigInt(history.length - 1),
-      state: this.fold(history),
-      commandIds: new Set(history.map((event) => event.metadata.commandId)),
+    const base = this.cache?.peek(stream);
+    const newer = await this.load(stream, base ? base.revision + 1n : undefined);
+    if (base && newer.length === 0) return { ...base, guessed: false };
+    const commandIds = new Set(base?.commandIds);
+    for (const event of newer) commandIds.add(event.metadata.commandId);
+    const snapshot: Snapshot<State> = {
+      revision: (base?.revision ?? -1n) + BigInt(newer.length),
+      state: this.fold(newer, base?.state),
+      commandIds,
       guessed: false,
     };
+    this.remember(stream, snapshot.revision, snapshot.state, commandIds);
+    return snapshot;
   }
 
   private newStream(): Snapshot<State> {

