@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { appendOnlySql } from '../postgres/append-only';
+import type { Principal } from './access-policy';
 import { runSchemaDdl } from '../postgres/schema-ddl';
 
 /**
@@ -66,6 +67,16 @@ export class AccessLog {
 
   static async ensureSchema(pool: Pool): Promise<void> {
     await runSchemaDdl(pool, schemaSql);
+  }
+
+  /** A signed-in user's access, stamped with `now` and the address they came from. */
+  recordFor(
+    caller: { principal: Pick<Principal, 'userId' | 'organisation'>; client?: string },
+    now: Date,
+    entry: Pick<AccessEntry, 'action' | 'outcome' | 'target' | 'details'>,
+  ): Promise<void> {
+    const { userId, organisation } = caller.principal;
+    return this.record({ ...entry, at: now.toISOString(), userId, organisation, client: caller.client });
   }
 
   async record(entry: AccessEntry): Promise<void> {

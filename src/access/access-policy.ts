@@ -67,15 +67,19 @@ export const GLOBAL_ACTIONS = [
   'order.search',
   'order.draft',
   'order.quickAttach',
+  /** Uploading an image, to attach it or quick-attach it next. */
+  'image.upload',
   'lockedOrders.search',
   'organisations.create',
+  'organisations.configure',
   'organisations.appointAdministrator',
   'projections.view',
+  'carposQueue.manage',
 ] as const;
 export type GlobalAction = (typeof GLOBAL_ACTIONS)[number];
 
 /** Actions scoped to one organisation's records. */
-export const ORGANISATION_ACTIONS = ['users.manage', 'accessLog.view'] as const;
+export const ORGANISATION_ACTIONS = ['users.manage', 'accessLog.view', 'reports.view'] as const;
 export type OrganisationAction = (typeof ORGANISATION_ACTIONS)[number];
 
 /**
@@ -200,10 +204,31 @@ export function viewOrder(principal: Principal, detail: OrderDetail): OrderDetai
     case 'existence':
       return redactForExistence(detail);
     case 'full':
-      return principal.cletsCertified
-        ? detail
-        : { ...detail, carpos: { submitted: detail.carpos.submitted, fcn: null, lastAnswer: null } };
+      return withCarposAsSeenBy(principal, detail);
   }
+}
+
+/** DOJ's answers (FCN, last answer, the answer events in a history) are for CLETS-certified users only (DESIGN §4). */
+export function mayReadCarposAnswers(principal: Principal): boolean {
+  return principal.cletsCertified;
+}
+
+/** The detail with DOJ's answers removed unless the principal may read them; for views already allowed in full. */
+export function withCarposAsSeenBy(principal: Principal, detail: OrderDetail): OrderDetail {
+  return mayReadCarposAnswers(principal)
+    ? detail
+    : { ...detail, carpos: { submitted: detail.carpos.submitted, fcn: null, lastAnswer: null } };
+}
+
+/**
+ * The court a user may enter a new order for, or move an order to: their own organisation.
+ * A sealed order's rights follow its court, so naming another court would hand that court's
+ * sealed-update users an order they never entered.
+ */
+export function mayAssignCourt(principal: Principal, courtOri: string): Decision {
+  return courtOri.trim().toUpperCase() === principal.organisation
+    ? ALLOW
+    : forbid('order.court.own_organisation_only', `orders are entered for the user's own court ${principal.organisation}, not ${courtOri}`);
 }
 
 /**
@@ -341,6 +366,7 @@ function decideGlobal(principal: Principal, action: GlobalAction | OptionalOrder
     case 'order.draft':
     case 'order.add':
     case 'order.quickAttach':
+    case 'image.upload':
       return hasUpdateRole(principal) ? ALLOW : needUpdate();
     case 'lockedOrders.search':
       return isOf(principal, 'ADMINISTRATOR') ? ALLOW : needAdministrator();
@@ -348,7 +374,11 @@ function decideGlobal(principal: Principal, action: GlobalAction | OptionalOrder
       if (!principal.cletsCertified) return needClets();
       return hasQueryRole(principal) ? ALLOW : needQuery();
     case 'organisations.create':
+    case 'organisations.configure':
     case 'organisations.appointAdministrator':
+      return isOf(principal, 'SYSTEM_ADMINISTRATOR') ? ALLOW : needSystemAdministrator();
+    case 'carposQueue.manage':
+      // The queue names TCNs and order ids only; watching and retrying it is the registry operator's job.
       return isOf(principal, 'SYSTEM_ADMINISTRATOR') ? ALLOW : needSystemAdministrator();
     case 'projections.view':
       // Versions, checkpoints and lag hold no order data; a court administrator may see why a new order is not yet searchable.
@@ -368,7 +398,70 @@ function decideForOrganisation(principal: Principal, action: OrganisationAction,
       if (isOf(principal, 'SYSTEM_ADMINISTRATOR')) return ALLOW;
       if (!isOf(principal, 'ADMINISTRATOR')) return needAdministrator();
       return own ? ALLOW : forbid('access.own_organisation_only', `an ADMINISTRATOR reads the access log of ${principal.organisation} only`);
+    case 'reports.view':
+      // Monthly figures count orders and name staff, never an order or a person: the court's own
+      // staff who use the registry, its administrator, and the operator who distributes them.
+      if (isOf(principal, 'SYSTEM_ADMINISTRATOR')) return ALLOW;
+      if (!hasQueryRole(principal) && !isOf(principal, 'ADMINISTRATOR')) {
+        return forbid('access.query_role_or_administrator_required', 'needs a query role or the ADMINISTRATOR role');
+      }
+      return own ? ALLOW : forbid('access.own_organisation_only', `reports are for ${principal.organisation}'s own court only`);
   }
+}
+
+/** What the policy needs to know about a quick attach: the county it was entered in. */
+export interface QuickAttachFacts {
+  county: string;
+}
+
+/** Adding one (order.quickAttach) and searching concern no quick attach; viewing and converting concern one. */
+export type QuickAttachAction = 'order.quickAttach' | 'quickAttach.search' | 'quickAttach.view' | 'quickAttach.convert';
+type QuickAttachTarget<A extends QuickAttachAction> = A extends 'quickAttach.view' | 'quickAttach.convert' ? [quickAttach: QuickAttachFacts] : [];
+
+const sameCounty = (a: string | null, b: string) => a !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Quick attaches are kept per county (DESIGN §6): added, found, opened (their image too) and
+ * converted only by users whose organisation is in the county they were entered in. To anyone
+ * else one does not exist: `not_found`, as for a hidden order, before any role check. `county`
+ * is the county of the principal's organisation; an organisation without one has no quick
+ * attaches. A converted quick attach's image is the order's: its download follows the order.
+ */
+export function canQuickAttach<A extends QuickAttachAction>(
+  principal: Principal,
+  county: string | null,
+  action: A,
+  ...target: QuickAttachTarget<A>
+): Decision {
+  const [quickAttach] = target as [QuickAttachFacts | undefined];
+  if (quickAttach && !sameCounty(county, quickAttach.county)) return NOT_FOUND;
+  const byRole =
+    action === 'order.quickAttach' ? decideGlobal(principal, action)
+    : action === 'quickAttach.convert' ? (hasUpdateRole(principal) ? ALLOW : needUpdate())
+    : hasQueryRole(principal) ? ALLOW : needQuery();
+  if (!byRole.allowed || county !== null) return byRole;
+  return forbid('quickAttach.county_required', `quick attaches are kept per county, and organisation ${principal.organisation} has none`);
+}
+
+/** A quick attach as a search lists it (QuickAttachItem fits). */
+export interface QuickAttachListing {
+  /** Converted into an order that is now sealed. */
+  orderSealed: boolean;
+  caseNumber: string | null;
+  restrainedPerson: { lastName: string | null; firstName: string | null };
+  notes: string | null;
+  image: object | null;
+}
+
+/**
+ * A quick attach converted into an order that is now sealed: its index data and image are that
+ * order's details, so only the fact of the conversion remains. Such rows reach only viewers who
+ * may know sealed orders exist (`searchViewer(...).includeSealed`); the order itself says more
+ * to those who may see it.
+ */
+export function redactQuickAttach<T extends QuickAttachListing>(item: T): T {
+  if (!item.orderSealed) return item;
+  return { ...item, caseNumber: null, restrainedPerson: { lastName: null, firstName: null }, notes: null, image: null };
 }
 
 const isOrderAction = (action: Action): action is OrderAction => (ORDER_ACTIONS as readonly string[]).includes(action);

@@ -8,19 +8,25 @@ import {
   accessLogScope,
   Action,
   can,
+  canQuickAttach,
   Decision,
   Denial,
   GLOBAL_ACTIONS,
   isExistenceOnly,
   lockedOrdersScope,
+  mayAssignCourt,
   OPTIONAL_ORDER_ACTIONS,
   ORDER_ACTIONS,
   OrderAction,
+  ORGANISATION_ACTIONS,
+  OrganisationAction,
   OrderFacts,
   orderFactsOf,
+  QuickAttachAction,
   orderVisibility,
   Principal,
   redactForExistence,
+  redactQuickAttach,
   redactSearchItem,
   Role,
   ROLES,
@@ -49,6 +55,7 @@ const WHO = {
   'ADMINISTRATOR with a sealed role': (p: Principal) => hasAny(p, ['ADMINISTRATOR']) && aSealedRole(p),
   SYSTEM_ADMINISTRATOR: (p: Principal) => hasAny(p, ['SYSTEM_ADMINISTRATOR']),
   'ADMINISTRATOR or SYSTEM_ADMINISTRATOR': (p: Principal) => hasAny(p, ['ADMINISTRATOR', 'SYSTEM_ADMINISTRATOR']),
+  'any query role, ADMINISTRATOR or SYSTEM_ADMINISTRATOR': (p: Principal) => anyQueryRole(p) || hasAny(p, ['ADMINISTRATOR', 'SYSTEM_ADMINISTRATOR']),
   'CLETS-certified with any query role': (p: Principal) => p.cletsCertified && anyQueryRole(p),
   'CLETS-certified with a sealed role': (p: Principal) => p.cletsCertified && aSealedRole(p),
   nobody: () => false,
@@ -251,21 +258,27 @@ describe('access policy matrix (DESIGN §4): role × organisation × sealed × p
 
 describe('actions that concern no single order', () => {
   type Global = Exclude<Action, OrderAction>;
+  const isOrganisationAction = (action: Global): action is OrganisationAction => (ORGANISATION_ACTIONS as readonly string[]).includes(action);
   // [action, target organisation (for organisation-scoped actions), who]
   const GLOBAL_RULES: [Global, 'own' | 'other' | undefined, Who][] = [
     ['order.search', undefined, 'any query role'],
     ['order.draft', undefined, 'an update role'],
     ['order.add', undefined, 'an update role'],
     ['order.quickAttach', undefined, 'an update role'],
+    ['image.upload', undefined, 'an update role'],
     ['lockedOrders.search', undefined, 'ADMINISTRATOR'],
     ['carposMessages.view', undefined, 'CLETS-certified with any query role'],
     ['organisations.create', undefined, 'SYSTEM_ADMINISTRATOR'],
+    ['organisations.configure', undefined, 'SYSTEM_ADMINISTRATOR'],
     ['organisations.appointAdministrator', undefined, 'SYSTEM_ADMINISTRATOR'],
     ['projections.view', undefined, 'ADMINISTRATOR or SYSTEM_ADMINISTRATOR'],
+    ['carposQueue.manage', undefined, 'SYSTEM_ADMINISTRATOR'],
     ['users.manage', 'own', 'ADMINISTRATOR'],
     ['users.manage', 'other', 'nobody'],
     ['accessLog.view', 'own', 'ADMINISTRATOR or SYSTEM_ADMINISTRATOR'],
     ['accessLog.view', 'other', 'SYSTEM_ADMINISTRATOR'],
+    ['reports.view', 'own', 'any query role, ADMINISTRATOR or SYSTEM_ADMINISTRATOR'],
+    ['reports.view', 'other', 'SYSTEM_ADMINISTRATOR'],
   ];
   const cells = GLOBAL_RULES.flatMap(([action, org, who]) =>
     ROLE_SETS.flatMap((roles) =>
@@ -278,17 +291,59 @@ describe('actions that concern no single order', () => {
 
   it.each(cells)('$action (organisation: $org) needs $who: $roles → $expected', ({ action, org, p, expected }) => {
     const decision =
-      action === 'users.manage' || action === 'accessLog.view'
+      isOrganisationAction(action)
         ? can(p, action, { organisation: org === 'own' ? COURT_ORI : OTHER_COURT_ORI })
-        : can(p, action as Exclude<Global, 'users.manage' | 'accessLog.view'>);
+        : can(p, action as Exclude<Global, OrganisationAction>);
     expect(outcomeOf(decision)).toBe(expected);
   });
 
   it('covers every global action in the rules table', () => {
     const covered = new Set(GLOBAL_RULES.map(([action]) => action));
-    for (const action of [...GLOBAL_ACTIONS, ...OPTIONAL_ORDER_ACTIONS, 'users.manage', 'accessLog.view'] as Global[]) {
+    for (const action of [...GLOBAL_ACTIONS, ...OPTIONAL_ORDER_ACTIONS, ...ORGANISATION_ACTIONS] as Global[]) {
       expect(covered).toContain(action);
     }
+  });
+});
+
+describe('Quick Attach: role × county (DESIGN §6)', () => {
+  // The quick attach was entered in Fresno; the principal's organisation is in Fresno, in
+  // another county, or has none. Outside the county it does not exist (not_found).
+  type County = 'same county' | 'other county' | 'no county';
+  const COUNTY: Record<County, string | null> = { 'same county': 'fresno ', 'other county': 'Los Angeles', 'no county': null };
+  const QUICK_ATTACH_RULES: [QuickAttachAction, Who][] = [
+    ['order.quickAttach', 'an update role'],
+    ['quickAttach.search', 'any query role'],
+    ['quickAttach.view', 'any query role'],
+    ['quickAttach.convert', 'an update role'],
+  ];
+  const cells = QUICK_ATTACH_RULES.flatMap(([action, who]) =>
+    ROLE_SETS.flatMap((roles) =>
+      (Object.keys(COUNTY) as County[]).map((county) => {
+        const p = principal(roles);
+        const onOne = action === 'quickAttach.view' || action === 'quickAttach.convert';
+        const expected: Outcome = onOne && county !== 'same county' ? 'not_found' : !WHO[who](p) ? 'forbidden' : county === 'no county' ? 'forbidden' : 'allowed';
+        return { action, who, county, roles: label(roles), p, expected };
+      }),
+    ),
+  );
+
+  it.each(cells)('$action needs $who in the county: $roles, $county → $expected', ({ action, county, p, expected }) => {
+    const decision = action === 'quickAttach.view' || action === 'quickAttach.convert'
+      ? canQuickAttach(p, COUNTY[county], action, { county: 'Fresno' })
+      : canQuickAttach(p, COUNTY[county], action as 'order.quickAttach' | 'quickAttach.search');
+    expect(outcomeOf(decision)).toBe(expected);
+  });
+
+  it('names the missing county when the organisation has none', () => {
+    expect(canQuickAttach(principal(['QUERY_UPDATE']), null, 'order.quickAttach')).toMatchObject({ reason: 'forbidden', rule: 'quickAttach.county_required' });
+  });
+
+  it('withholds index data and image of a quick attach whose order is now sealed, and nothing else', () => {
+    const item = { orderSealed: false, caseNumber: 'FL-1', restrainedPerson: { lastName: 'Doe', firstName: 'J' }, notes: 'n', image: {}, quickAttachId: 'q' };
+    expect(redactQuickAttach(item)).toBe(item);
+    expect(redactQuickAttach({ ...item, orderSealed: true })).toEqual({
+      orderSealed: true, caseNumber: null, restrainedPerson: { lastName: null, firstName: null }, notes: null, image: null, quickAttachId: 'q',
+    });
   });
 });
 
@@ -342,6 +397,15 @@ describe('details of the rules', () => {
     const d = detail(COURT_ORI, false);
     expect(viewOrder(principal(['QUERY_ONLY'], true), d)).toBe(d);
     expect(viewOrder(principal(['QUERY_ONLY'], false), d)).toEqual({ ...d, carpos: { submitted: true, fcn: null, lastAnswer: null } });
+  });
+
+  it('new orders are entered for, and orders moved to, the user’s own court only (ORI compared case-insensitively)', () => {
+    expect(mayAssignCourt(principal(['QUERY_UPDATE']), COURT_ORI.toLowerCase())).toEqual({ allowed: true });
+    expect(mayAssignCourt(principal(['QUERY_UPDATE_SEALED']), OTHER_COURT_ORI)).toMatchObject({
+      allowed: false,
+      reason: 'forbidden',
+      rule: 'order.court.own_organisation_only',
+    });
   });
 
   it('the search scope: sealed orders only for a sealed role, in full only for the own court', () => {

@@ -1,12 +1,14 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { Config } from '../config/config';
 import { IdentityModule } from '../identity/identity.module';
 import { IdentityService } from '../identity/identity.service';
 import { formatError } from './format-error';
+import { inputValidationPipe } from './input-validation';
 import { requestContext } from './request-context';
 
 /**
@@ -38,6 +40,7 @@ export class ApiGraphqlModule {
           }),
         }),
       ],
+      providers: [{ provide: APP_PIPE, useFactory: inputValidationPipe }],
     };
   }
 }

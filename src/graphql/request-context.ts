@@ -13,7 +13,7 @@ export interface RequestContext {
   authenticated(): Promise<Authenticated>;
 }
 
-function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: Request): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 

@@ -5,6 +5,8 @@ import type { Config } from '../config/config';
 import { CommandHandler } from '../command-handling/command-handler';
 import { EventStore } from '../event-store/event-store.port';
 import { PostgresConnection } from '../postgres/postgres-connection';
+import { IdentityAdminResolver } from './identity-admin.resolver';
+import { IdentityAdminService } from './identity-admin.service';
 import { IdentityBootstrap } from './identity.bootstrap';
 import { IdentityResolver } from './identity.resolver';
 import { IdentityService } from './identity.service';
@@ -41,6 +43,8 @@ import { userDecider } from './user.decider';
     IdentityService,
     IdentityResolver,
     IdentityBootstrap,
+    IdentityAdminService,
+    IdentityAdminResolver,
   ],
   exports: [IdentityService],
 })

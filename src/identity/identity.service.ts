@@ -59,7 +59,7 @@ export class IdentityService {
     }
     const accountId = accountIdFor(userId);
     const stream = userStream(accountId);
-    const state = this.users.fold(await this.users.load(stream));
+    const { state } = await this.users.current(stream);
     const verified = await this.verify(state.profile?.passwordHash, password);
     // An unknown user id has no stream to record the attempt in (docs/decisions.md); the access log still has it.
     if (!state.profile) {
@@ -108,7 +108,7 @@ export class IdentityService {
       await this.sessions.end(stored.sessionId, now);
       throw new AuthenticationError(SESSION_REQUIRED);
     }
-    const state = this.users.fold(await this.users.load(userStream(stored.accountId)));
+    const { state } = await this.users.current(userStream(stored.accountId));
     if (!state.profile || loginRefusal(state, true)) throw new AuthenticationError(SESSION_REQUIRED);
     await this.sessions.touch(session.sessionId, session.lastSeenAt);
     const { userId, organisation, roles, cletsCertified } = state.profile;

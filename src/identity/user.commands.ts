@@ -232,12 +232,16 @@ function requireRoleGrant(roles: readonly Role[], before: readonly Role[], actor
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** A login name after normaliseUserId; config and the GraphQL inputs use it too (case-insensitively there). */
+export const LOGIN_NAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{2,63}$/;
+export const LOGIN_NAME_RULE = 'must be 3 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit';
+
 const UserIdSchema = z
   .string()
   .transform(normaliseUserId)
   .refine(
-    (id) => /^[a-z0-9][a-z0-9._@-]{2,63}$/.test(id),
-    ruled('user_id_format', 'must be 3 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit'),
+    (id) => LOGIN_NAME_PATTERN.test(id),
+    ruled('user_id_format', LOGIN_NAME_RULE),
   );
 
 /** Stored in the order of ROLES without repeats, so equal sets compare equal. */

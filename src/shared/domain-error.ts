@@ -2,7 +2,7 @@
  * Typed domain errors. Deciders and command handlers throw these; the GraphQL edge maps
  * `code` to `extensions.code` and keeps the message, which names the field and the rule.
  */
-export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'FORBIDDEN';
+export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'FORBIDDEN' | 'READ_MODEL_BEHIND';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -72,5 +72,17 @@ export class ConcurrencyConflictError extends DomainError {
     super(
       `${stream} was changed by someone else (you had revision ${expectedRevision}, it is now at ${actualRevision}); reload and try again`,
     );
+  }
+}
+
+/**
+ * A read asked to wait for a position (read-your-writes) and the read models did not get there
+ * in time: answering from older data would silently hide the caller's own write.
+ */
+export class ReadModelBehindError extends DomainError {
+  readonly code = 'READ_MODEL_BEHIND' as const;
+  readonly rule = 'read_model.position_not_reached';
+  constructor(readonly position: string, timeoutMs: number) {
+    super(`the read models have not reached position ${position} within ${timeoutMs / 1000} s; try again shortly`);
   }
 }

@@ -1,117 +1,26 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../src/app/app.module';
-import { Clock } from '../../src/app/clock';
-import { EVENT_STORE } from '../../src/app/infrastructure.module';
-import { loadConfig } from '../../src/config/config';
-import { EventStore, RecordedEvent } from '../../src/event-store/event-store.port';
+import { LoggerService } from '@nestjs/common';
+import { allProjections } from '../../projections';
 import { LOGIN_REFUSED } from '../../src/identity/authentication-error';
-import { accountIdFor } from '../../src/identity/user-account-id';
-import { userStream } from '../../src/identity/user.decider';
-import { createTestDatabase, TestDatabase, testDatabaseUrlFor } from '../support/postgres';
-
-/** A clock the test moves by hand, so sessions can idle for 30 minutes in no time. */
-class TestClock implements Clock {
-  private at = Date.parse('2026-03-02T09:00:00.000Z');
-  now(): Date {
-    return new Date(this.at);
-  }
-  advance(ms: number): void {
-    this.at += ms;
-  }
-}
-
-const MINUTE = 60_000;
-const PASSWORD = 'correct horse battery staple';
-
-interface GraphqlError {
-  message: string;
-  extensions?: Record<string, unknown>;
-}
-interface GraphqlBody {
-  data?: Record<string, unknown> | null;
-  errors?: GraphqlError[];
-}
-
-interface Api {
-  app: INestApplication;
-  clock: TestClock;
-  /** The bootstrap administrator this app was started with. */
-  adminId: string;
-  post(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphqlBody>;
-  userEvents(userId: string): Promise<RecordedEvent[]>;
-}
+import { Api, codes, GraphqlBody, LOGIN, login, MINUTE, PASSWORD, startApi as startOn, tokenOf } from '../support/api';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
 
 let db: TestDatabase;
-const running: INestApplication[] = [];
+const running: Api[] = [];
 beforeAll(async () => {
   db = await createTestDatabase(1);
 });
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await Promise.all(running.splice(0).map((api) => api.app.close()));
 });
 afterAll(() => db.drop());
 
-let apps = 0;
-/**
- * The real api process on this suite's schema. Each test bootstraps its own administrator
- * (the operator organisation is made once), so locking one account does not disturb others.
- */
 async function startApi(env: Record<string, string> = {}, logger: LoggerService | false = false): Promise<Api> {
-  const adminId = env.BOOTSTRAP_ADMIN_USER_ID ?? `admin-${++apps}`;
-  const databaseUrl = testDatabaseUrlFor(db.schema);
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PROCESSES: 'api',
-    BOOTSTRAP_ADMIN_USER_ID: adminId,
-    BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-    TERMS_VERSION: '2026-01',
-    ...env,
-  });
-  const clock = new TestClock();
-  const app = await NestFactory.create(AppModule.forRoot(config, clock), { logger });
-  running.push(app);
-  await app.listen(0, '127.0.0.1');
-  const url = `${await app.getUrl()}/graphql`;
-  const store = app.get<EventStore>(EVENT_STORE);
-  return {
-    app,
-    clock,
-    adminId,
-    async post(query, variables = {}, token) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphqlBody;
-    },
-    userEvents: (userId) => store.readStream(userStream(accountIdFor(userId))),
-  };
+  const api = await startOn(db, { env, logger });
+  running.push(api);
+  return api;
 }
 
-const LOGIN = `mutation ($userId: String!, $password: String!, $acceptTerms: Boolean!) {
-  login(userId: $userId, password: $password, acceptTerms: $acceptTerms) {
-    token expiresAt user { userId displayName organisation roles cletsCertified }
-  }
-}`;
 const ME = '{ me { userId organisation roles } }';
-
-async function login(api: Api, password = PASSWORD, userId = api.adminId): Promise<GraphqlBody> {
-  return api.post(LOGIN, { userId, password, acceptTerms: true });
-}
-
-async function tokenOf(api: Api): Promise<string> {
-  const body = await login(api);
-  expect(body.errors).toBeUndefined();
-  return (body.data!.login as { token: string }).token;
-}
-
-function codes(body: GraphqlBody): unknown[] {
-  return (body.errors ?? []).map((error) => error.extensions?.code);
-}
 
 /** Every error of every answer: no stack trace, no internals. */
 function expectNoStackTraces(body: GraphqlBody): void {
@@ -391,18 +300,15 @@ describe('projections query', () => {
     const token = await tokenOf(api);
     const query = '{ projections { name generation version state checkpoint lagEvents lagSeconds error } }';
     let projections: Array<{ name: string; state: string; error: string | null }> = [];
-    for (let tries = 0; tries < 100 && projections.filter((p) => p.state === 'live').length < 4; tries++) {
+    for (let tries = 0; tries < 100 && projections.filter((p) => p.state === 'live').length < allProjections.length; tries++) {
       const body = await api.post(query, {}, token);
       expect(body.errors).toBeUndefined();
       projections = body.data!.projections as typeof projections;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(projections.map((p) => [p.name, p.state, p.error]).sort()).toEqual([
-      ['audit_trail', 'live', null],
-      ['locked_orders', 'live', null],
-      ['order_detail', 'live', null],
-      ['order_search', 'live', null],
-    ]);
+    expect(projections.map((p) => [p.name, p.state, p.error]).sort()).toEqual(
+      allProjections.map((p) => [p.name, 'live', null]).sort(),
+    );
     expect(codes(await api.post(query, {}))).toEqual(['UNAUTHENTICATED']);
   });
 });
