@@ -311,19 +311,20 @@ const ServiceSchema = z.object({
 
 const CancellationSchema = z.object({ reason: z.enum(CANCELLATION_REASONS), reasonText: text(500).optional() });
 
-const AttachImageSchema = z.object({
-  image: z.strictObject({
-    sha256: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .refine((h) => /^[0-9a-f]{64}$/.test(h), ruled('sha256_format', 'must be 64 hexadecimal digits')),
-    contentType: z.enum(IMAGE_CONTENT_TYPES),
-    sizeBytes: z.number().int().min(1),
-    pageCount: z.number().int().min(1).optional(),
-    fileName: text(255).optional(),
-  }),
+/** An image's metadata as events hold it; Quick Attach records its image by the same rules. */
+export const OrderImageSchema = z.strictObject({
+  sha256: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((h) => /^[0-9a-f]{64}$/.test(h), ruled('sha256_format', 'must be 64 hexadecimal digits')),
+  contentType: z.enum(IMAGE_CONTENT_TYPES),
+  sizeBytes: z.number().int().min(1),
+  pageCount: z.number().int().min(1).optional(),
+  fileName: text(255).optional(),
 });
+
+const AttachImageSchema = z.object({ image: OrderImageSchema });
 
 const LockSchema = z.object({
   durationMinutes: z.number().int().min(1).max(MAX_LOCK_MINUTES).default(DEFAULT_LOCK_MINUTES),
