@@ -1,4 +1,4 @@
-import type { OrderData } from '../orders/order-data';
+import type { Court, OrderData } from '../orders/order-data';
 import { ORDER_TYPES } from '../orders/order-data';
 
 /**
@@ -27,7 +27,7 @@ const COUNTIES = [
   'San Luis Obispo', 'San Mateo', 'Santa Barbara', 'Santa Clara', 'Santa Cruz', 'Shasta', 'Sierra', 'Siskiyou',
   'Solano', 'Sonoma', 'Stanislaus', 'Sutter', 'Tehama', 'Trinity', 'Tulare', 'Tuolumne', 'Ventura', 'Yolo', 'Yuba',
 ];
-export const COURTS = COUNTIES.map((county, index) => ({
+export const COURTS: readonly Court[] = COUNTIES.map((county, index) => ({
   county,
   ori: `CA${String(index + 1).padStart(2, '0')}0015J`,
 }));
@@ -52,12 +52,19 @@ const EYES = ['BRO', 'BLU', 'GRN', 'HAZ', 'BLK'];
 const isoDate = (epochDay: number) => new Date(epochDay * 86_400_000).toISOString().slice(0, 10);
 const DAY_2015 = Date.UTC(2015, 0, 1) / 86_400_000;
 
+export interface OrderGeneratorOptions {
+  /** The courts orders come from (default: every superior court), e.g. only those a demo has users for. */
+  courts?: readonly Court[];
+}
+
 export class OrderGenerator {
   private readonly random: () => number;
+  private readonly courts: readonly Court[];
   private sequence = 0;
 
-  constructor(seed = 20261122) {
+  constructor(seed = 20261122, options: OrderGeneratorOptions = {}) {
     this.random = seededRandom(seed);
+    this.courts = options.courts ?? COURTS;
   }
 
   pick<T>(list: readonly T[]): T {
@@ -71,7 +78,7 @@ export class OrderGenerator {
   /** A complete, valid order as a court would enter it. */
   order(): OrderData {
     this.sequence++;
-    const court = this.pick(COURTS);
+    const court = this.pick(this.courts);
     const orderType = this.pick(ORDER_TYPES);
     const issued = DAY_2015 + this.int(0, 11 * 365);
     const restrainedLast = this.pick(LAST_NAMES);
