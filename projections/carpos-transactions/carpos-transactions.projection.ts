@@ -1,0 +1,250 @@
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { tcnFor, transactionTypeFor } from '../../src/carpos/carpos-transaction';
+import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
+import type { OrderEventType } from '../../src/orders/order.events';
+import type { Projection, ProjectionContext } from '../../src/projection-engine/projection';
+
+/**
+ * The CARPOS dispatcher's memory and DOJ's answers (DESIGN §7): every transaction an order
+ * event gives rise to, keyed by its TCN, with its status — pending until DOJ's answer event,
+ * then accepted or rejected; void when the order's ENTER was rejected (there is no DOJ record
+ * to change). Derived from events alone, so a rebuild recreates exactly the same transactions
+ * and answers: nothing is sent twice because of a rebuild, and nothing pending is forgotten.
+ * The relay (src/carpos/carpos-relay.ts) enqueues each order's oldest pending transaction;
+ * `carposMessages` lists the answers.
+ */
+export const carposTransactionsProjection: Projection = {
+  name: 'carpos_transactions',
+  version: 1,
+  eventTypes: [
+    'OrganisationCreated',
+    'CarposSettingChanged',
+    ...([
+      'OrderDrafted', 'OrderAdded', 'OrderCloned', 'OrderModified', 'OrderServed', 'OrderCancelled', 'OrderSealed', 'OrderUnsealed',
+      'CarposTransactionAccepted', 'CarposTransactionRejected',
+    ] satisfies OrderEventType[]),
+  ],
+  tables: ['organisations', 'orders', 'transactions'],
+  createTables: ({ table }) => `
+    CREATE TABLE ${table('organisations')} (
+      ori            text PRIMARY KEY,
+      carpos_enabled boolean NOT NULL,
+      revision       bigint NOT NULL
+    );
+    CREATE TABLE ${table('orders')} (
+      order_id      text PRIMARY KEY,
+      revision      bigint NOT NULL,
+      court_ori     text,
+      case_number   text,
+      sealed        boolean NOT NULL DEFAULT false,
+      entered       boolean NOT NULL DEFAULT false,
+      enter_rejected boolean NOT NULL DEFAULT false
+    );
+    CREATE TABLE ${table('transactions')} (
+      tcn         text PRIMARY KEY,
+      order_id    text NOT NULL,
+      revision    bigint NOT NULL,
+      type        text NOT NULL,
+      court_ori   text NOT NULL,
+      created_at  timestamptz NOT NULL,
+      status      text NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'void')),
+      fcn         text,
+      code        text,
+      message     text,
+      input_echo  text,
+      answered_at timestamptz
+    );
+    CREATE INDEX ON ${table('transactions')} (order_id, revision) WHERE status = 'pending';`,
+  createIndexes: ({ table }) => `
+    CREATE INDEX IF NOT EXISTS ${table('transactions')}_answers ON ${table('transactions')} (answered_at DESC) WHERE answered_at IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS ${table('transactions')}_court ON ${table('transactions')} (court_ori, answered_at DESC);`,
+  handle(ctx, event) {
+    return carposTransactionsProjection.handleBatch!(ctx, [event]);
+  },
+  // Set-based: read the batch's orders and courts, apply the events in memory in order, write
+  // back in a few statements (a rebuild applies millions of events).
+  async handleBatch(ctx, batch) {
+    const state = await loadBatchState(ctx, batch);
+    for (const event of batch) {
+      if (event.stream.startsWith(ORGANISATION_STREAM_PREFIX)) organisationChanged(state, event);
+      else {
+        const orderEvent = recordedOrderEvent(event);
+        if (orderEvent) orderChanged(state, orderEvent);
+      }
+    }
+    await writeBatchState(ctx, state);
+  },
+};
+
+const ORGANISATION_STREAM_PREFIX = 'org-';
+const VOID_MESSAGE = 'not sent: DOJ rejected the order’s ENTER, so it holds no record to change';
+
+interface OrderRow {
+  order_id: string;
+  revision: number;
+  court_ori: string | null;
+  case_number: string | null;
+  sealed: boolean;
+  entered: boolean;
+  enter_rejected: boolean;
+}
+
+interface TransactionRow {
+  tcn: string;
+  order_id: string;
+  revision: string;
+  type: string;
+  court_ori: string | null;
+  created_at: string;
+  status: 'pending' | 'accepted' | 'rejected' | 'void';
+  fcn: string | null;
+  code: string | null;
+  message: string | null;
+  input_echo: string | null;
+  answered_at: string | null;
+}
+
+/** What a batch reads, changes in memory and writes back. */
+interface BatchState {
+  organisations: Map<string, { carpos_enabled: boolean; revision: number; changed: boolean }>;
+  orders: Map<string, OrderRow & { changed: boolean }>;
+  /** Transactions created in this batch. */
+  created: Map<string, TransactionRow>;
+  /** Answers to transactions created in earlier batches, in event order. */
+  answers: Pick<TransactionRow, 'tcn' | 'status' | 'fcn' | 'code' | 'message' | 'input_echo' | 'answered_at'>[];
+  /** Orders whose ENTER DOJ rejected in this batch: their pending transactions become void once the batch's rows are written. */
+  voided: Map<string, string>;
+}
+
+async function loadBatchState({ db, table }: ProjectionContext, batch: readonly RecordedEvent[]): Promise<BatchState> {
+  const orderIds = new Set<string>();
+  const oris = new Set<string>();
+  for (const event of batch) {
+    if (event.stream.startsWith(ORGANISATION_STREAM_PREFIX)) oris.add(event.stream.slice(ORGANISATION_STREAM_PREFIX.length));
+    else {
+      const orderEvent = recordedOrderEvent(event);
+      if (!orderEvent) continue;
+      orderIds.add(orderEvent.orderId);
+      if (orderEvent.type === 'OrderAdded' || orderEvent.type === 'OrderCloned') oris.add(orderEvent.data.data.court.ori);
+    }
+  }
+  const [orders, organisations] = await Promise.all([
+    db.query<OrderRow>(`SELECT *, revision::int AS revision FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [[...orderIds]]),
+    db.query(`SELECT ori, carpos_enabled, revision::int AS revision FROM ${table('organisations')} WHERE ori = ANY ($1::text[])`, [[...oris]]),
+  ]);
+  return {
+    orders: new Map(orders.rows.map((row) => [row.order_id, { ...row, changed: false }])),
+    organisations: new Map(organisations.rows.map((row) => [row.ori as string, { carpos_enabled: row.carpos_enabled, revision: row.revision, changed: false }])),
+    created: new Map(),
+    answers: [],
+    voided: new Map(),
+  };
+}
+
+function organisationChanged(state: BatchState, event: RecordedEvent): void {
+  const ori = event.stream.slice(ORGANISATION_STREAM_PREFIX.length);
+  const before = state.organisations.get(ori);
+  if (before && before.revision >= Number(event.revision)) return;
+  state.organisations.set(ori, { carpos_enabled: (event.data as { carposEnabled: boolean }).carposEnabled, revision: Number(event.revision), changed: true });
+}
+
+function orderChanged(state: BatchState, event: RecordedOrderEvent): void {
+  const before = state.orders.get(event.orderId);
+  // The revision applied guards against redelivered events.
+  if (before && before.revision >= Number(event.revision)) return;
+  const order = before ?? { order_id: event.orderId, revision: 0, court_ori: null, case_number: null, sealed: false, entered: false, enter_rejected: false, changed: true };
+  order.revision = Number(event.revision);
+  order.changed = true;
+  state.orders.set(event.orderId, order);
+  const at = event.metadata.occurredAt;
+  switch (event.type) {
+    case 'OrderDrafted':
+    case 'OrderAdded':
+    case 'OrderCloned':
+    case 'OrderModified':
+      order.court_ori = event.data.data.court.ori;
+      order.case_number = event.data.data.caseNumber ?? null;
+      break;
+    case 'OrderSealed':
+    case 'OrderUnsealed':
+      order.sealed = event.type === 'OrderSealed';
+      break;
+    case 'CarposTransactionAccepted':
+      answer(state, { tcn: event.data.tcn, status: 'accepted', fcn: event.data.fcn, code: null, message: null, input_echo: null, answered_at: at });
+      break;
+    case 'CarposTransactionRejected': {
+      const { tcn, code, message, inputEcho } = event.data;
+      answer(state, { tcn, status: 'rejected', fcn: null, code, message, input_echo: inputEcho, answered_at: at });
+      if (event.data.transactionType === 'ENTER') {
+        order.enter_rejected = true;
+        state.voided.set(event.orderId, at);
+      }
+      break;
+    }
+  }
+  const enabled = (ori: string) => state.organisations.get(ori)?.carpos_enabled === true;
+  const type = transactionTypeFor(event, { entered: order.entered }, enabled);
+  if (!type) return;
+  if (type === 'ENTER') order.entered = true;
+  const tcn = tcnFor(event.id);
+  if (state.created.has(tcn)) return;
+  state.created.set(tcn, {
+    tcn,
+    order_id: event.orderId,
+    revision: event.revision.toString(),
+    type,
+    court_ori: order.court_ori,
+    created_at: at,
+    status: order.enter_rejected ? 'void' : 'pending',
+    fcn: null,
+    code: null,
+    message: order.enter_rejected ? VOID_MESSAGE : null,
+    input_echo: null,
+    answered_at: order.enter_rejected ? at : null,
+  });
+}
+
+/** An answer settles a pending transaction, made in this batch or an earlier one. */
+function answer(state: BatchState, settled: BatchState['answers'][number]): void {
+  const created = state.created.get(settled.tcn);
+  if (created) {
+    if (created.status === 'pending') Object.assign(created, settled);
+  } else state.answers.push(settled);
+}
+
+async function writeBatchState({ db, table }: ProjectionContext, state: BatchState): Promise<void> {
+  const organisations = [...state.organisations].filter(([, o]) => o.changed).map(([ori, o]) => ({ ori, carpos_enabled: o.carpos_enabled, revision: o.revision }));
+  if (organisations.length > 0) {
+    await db.query(
+      `INSERT INTO ${table('organisations')} SELECT * FROM jsonb_populate_recordset(NULL::${table('organisations')}, $1::jsonb)
+       ON CONFLICT (ori) DO UPDATE SET carpos_enabled = EXCLUDED.carpos_enabled, revision = EXCLUDED.revision`,
+      [JSON.stringify(organisations)],
+    );
+  }
+  const orders = [...state.orders.values()].filter((o) => o.changed).map(({ changed: _, ...row }) => row);
+  if (orders.length > 0) {
+    await db.query(
+      `INSERT INTO ${table('orders')} SELECT * FROM jsonb_populate_recordset(NULL::${table('orders')}, $1::jsonb)
+       ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, case_number = EXCLUDED.case_number,
+         sealed = EXCLUDED.sealed, entered = EXCLUDED.entered, enter_rejected = EXCLUDED.enter_rejected`,
+      [JSON.stringify(orders)],
+    );
+  }
+  const transactions = table('transactions');
+  if (state.created.size > 0) {
+    await db.query(
+      `INSERT INTO ${transactions} SELECT * FROM jsonb_populate_recordset(NULL::${transactions}, $1::jsonb) ON CONFLICT (tcn) DO NOTHING`,
+      [JSON.stringify([...state.created.values()])],
+    );
+  }
+  if (state.answers.length > 0) {
+    await db.query(
+      `UPDATE ${transactions} t SET status = a.status, fcn = a.fcn, code = a.code, message = a.message, input_echo = a.input_echo, answered_at = a.answered_at
+         FROM jsonb_populate_recordset(NULL::${transactions}, $1::jsonb) a WHERE t.tcn = a.tcn AND t.status = 'pending'`,
+      [JSON.stringify(state.answers)],
+    );
+  }
+  for (const [orderId, at] of state.voided) {
+    await db.query(`UPDATE ${transactions} SET status = 'void', message = $2, answered_at = $3 WHERE order_id = $1 AND status = 'pending'`, [orderId, VOID_MESSAGE, at]);
+  }
+}

@@ -1,0 +1,1 @@
+export const CARPOS_QUEUE = Symbol('CARPOS_QUEUE');
