@@ -3,7 +3,7 @@
 // SWC compiles the ESM-only packages NestJS 12 pulls in, so CommonJS jest can load them.
 const esmPackages = [
   '@nestjs', '@as-integrations', 'file-type', 'strtok3', 'token-types', 'uint8array-extras',
-  '@tokenizer', 'load-esm', 'uid', '@standard-schema',
+  '@tokenizer', '@borewit', 'load-esm', 'uid', '@standard-schema',
 ].join('|');
 const common = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },

@@ -1,8 +1,11 @@
 import type { Projection } from '../src/projection-engine/projection';
 import { auditTrailProjection } from './audit-trail/audit-trail.projection';
+import { carposTransactionsProjection } from './carpos-transactions/carpos-transactions.projection';
 import { lockedOrdersProjection } from './locked-orders/locked-orders.projection';
 import { orderDetailProjection } from './order-detail/order-detail.projection';
 import { orderSearchProjection } from './order-search/order-search.projection';
+import { quickAttachesProjection } from './quick-attaches/quick-attaches.projection';
+import { reportsProjection } from './reports/reports.projection';
 
 /** Every read model the projector runs and operations can rebuild (DESIGN.md §8). */
 export const allProjections: readonly Projection[] = [
@@ -10,6 +13,9 @@ export const allProjections: readonly Projection[] = [
   orderDetailProjection,
   auditTrailProjection,
   lockedOrdersProjection,
+  quickAttachesProjection,
+  carposTransactionsProjection,
+  reportsProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { LOGIN_NAME_PATTERN, LOGIN_NAME_RULE } from '../identity/user.commands';
 
 /** Processes this build can run; `npm start` runs them all in one Node process. */
-export const PROCESS_NAMES = ['api', 'projector'] as const;
+/** carpos-worker: the CARPOS dispatcher and worker (DESIGN §7); scheduler: order expiry and the monthly report snapshots. */
+export const PROCESS_NAMES = ['api', 'projector', 'carpos-worker', 'scheduler'] as const;
 
 const schema = z.object({
   // 0 lets the operating system choose a free port (tests, side-by-side runs).
@@ -27,7 +29,7 @@ const schema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9._@-]{2,63}$/, 'must be 3 to 64 letters, digits, ".", "_", "-" or "@"')
+    .regex(LOGIN_NAME_PATTERN, LOGIN_NAME_RULE)
     .default('sysadmin'),
   /** Unset or empty: a random one-time password is generated and logged once; never a built-in default. */
   BOOTSTRAP_ADMIN_PASSWORD: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(8).max(128).optional()),
@@ -43,6 +45,37 @@ const schema = z.object({
   /** Login attempts allowed per client address per window, before TOO_MANY_REQUESTS. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Largest image upload accepted, in bytes (default 20 MiB); a larger one is refused with 413 as soon as it passes this. */
+  IMAGE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  /** Where uploads are received before they are stored; unset: the system's temporary folder. */
+  IMAGE_TEMP_DIR: z.string().min(1).optional(),
+  /** Where images are stored: `postgres` (the registry's database) or `s3` (S3-compatible object storage). */
+  BLOB_STORE: z.enum(['postgres', 's3']).default('postgres'),
+  /** Unset: AWS S3 itself; e.g. http://minio:9000 for MinIO. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Unset: the AWS SDK's default credential chain (environment, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** `true` for MinIO and most S3-compatible servers (bucket in the path, not in the host name). */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** Where the CARPOS gateway reaches DOJ: the simulator's address (`npm run doj-simulator`), or a real adapter's. */
+  DOJ_GATEWAY_URL: z.string().url().default('http://127.0.0.1:7070'),
+  /** A DOJ answer slower than this counts as no answer: the transaction is tried again later. */
+  DOJ_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** BullMQ queue of CARPOS transactions. */
+  CARPOS_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('carpos'),
+  CARPOS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** Tries per transaction while DOJ is unreachable (exponential backoff from CARPOS_BACKOFF_MS), then failed for operations. */
+  CARPOS_ATTEMPTS: z.coerce.number().int().min(1).default(25),
+  CARPOS_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
+  /** A worker that died holding a transaction is noticed after about this long and the transaction retried. */
+  CARPOS_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How often pending transactions are moved into the queue. */
+  CARPOS_RELAY_MS: z.coerce.number().int().min(10).default(200),
+  /** BullMQ queue of the scheduler's repeatable jobs (order expiry, monthly report snapshots). */
+  SCHEDULER_QUEUE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('scheduler'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -61,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_URL) {
     throw new ConfigError('invalid configuration: EVENTSTORE_URL: required when EVENT_STORE=eventstoredb');
+  }
+  if (config.BLOB_STORE === 's3' && !config.S3_BUCKET) {
+    throw new ConfigError('invalid configuration: S3_BUCKET: required when BLOB_STORE=s3');
   }
   return config;
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('configuration from the environment', () => {
   it('has working defaults for a single machine', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, PROCESSES: ['api', 'projector'], EVENT_STORE: 'postgres', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config).toMatchObject({ PORT: 3000, PROCESSES: ['api', 'projector', 'carpos-worker', 'scheduler'], EVENT_STORE: 'postgres', REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.DATABASE_URL).toBeUndefined(); // local server, else embedded
   });
 
@@ -19,6 +19,13 @@ describe('configuration from the environment', () => {
   it('requires EVENTSTORE_URL with the EventStoreDB adapter', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_URL: required when EVENT_STORE=eventstoredb/);
     expect(loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'kurrentdb://localhost:2113?tls=false' }).EVENT_STORE).toBe('eventstoredb');
+  });
+
+  it('keeps images in PostgreSQL up to 20 MiB by default; the S3 adapter needs a bucket', () => {
+    expect(loadConfig({})).toMatchObject({ BLOB_STORE: 'postgres', IMAGE_MAX_BYTES: 20 * 1024 * 1024, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: false });
+    expect(() => loadConfig({ BLOB_STORE: 's3' })).toThrow(/S3_BUCKET: required when BLOB_STORE=s3/);
+    expect(loadConfig({ BLOB_STORE: 's3', S3_BUCKET: 'images', S3_FORCE_PATH_STYLE: 'true' })).toMatchObject({ BLOB_STORE: 's3', S3_FORCE_PATH_STYLE: true });
+    expect(() => loadConfig({ IMAGE_MAX_BYTES: '0' })).toThrow(/IMAGE_MAX_BYTES: /);
   });
 
   it('bootstraps an administrator without a built-in password, under the default operator ORI', () => {
