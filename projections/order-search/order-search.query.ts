@@ -37,7 +37,9 @@ export type OrderSearchItem = Pick<
 };
 
 export interface OrderSearchPage {
+  /** Exact up to COUNT_CAP; COUNT_CAP with totalCountIsExact false when more orders match. */
   totalCount: number;
+  totalCountIsExact: boolean;
   page: number;
   /** 0 when nothing matched. */
   pageCount: number;
@@ -110,6 +112,18 @@ async function namesLike(db: Db, term: Extract<SearchTerm, { kind: 'like' }>): P
 type Db = Pick<Pool | PoolClient, 'query'>;
 
 /**
+ * Matching orders are counted exactly up to this many (40 pages). Beyond it a search says "more
+ * than 1,000" (totalCountIsExact false) instead of counting: an exact count is linear in the
+ * matches, and a search that finds more is narrowed, not read (decisions.md, "Search totals").
+ */
+export const COUNT_CAP = 1000;
+/**
+ * Person rows read to count up to COUNT_CAP orders. One order is often found by several: the
+ * person, aliases, protected family members sharing the surname.
+ */
+const RAW_COUNT_LIMIT = 10 * COUNT_CAP;
+
+/**
  * One page of the orders matching `criteria` that `viewer` may see, sorted by restrained
  * person's last name, first name, then order id, so paging is stable. Reads only the views.
  *
@@ -126,14 +140,21 @@ export async function searchOrders(db: Db, criteria: OrderSearchCriteria, page: 
     params.push(value);
     return sql;
   };
+  // A wildcard that matched several names, kept aside: the page is read name by name (below).
+  let fanOut: { column: string; keys: string[]; keysParameter: string; condition: string } | undefined;
   const nameMatch = async (column: string, searchTerm: SearchTerm) => {
     if (searchTerm.kind === 'exact') return term(column, searchTerm);
     const keys = await namesLike(db, searchTerm);
-    return keys.length === 1 ? `${column} = ${bind(keys[0])}` : `${column} = ANY(${bind(keys)}::text[])`;
+    if (keys.length === 1) return `${column} = ${bind(keys[0])}`;
+    const keysParameter = bind(keys);
+    const condition = `${column} = ANY(${keysParameter}::text[])`;
+    fanOut ??= { column, keys, keysParameter, condition };
+    return condition;
   };
 
   const hasPerson = c.lastName || c.firstName || c.dateOfBirth;
   const source = hasPerson ? 'p' : 'o';
+  const from = `${view(hasPerson ? 'persons' : 'orders')} ${source}`;
   const where = [`${source}.status = ANY(${bind(c.statuses)}::text[])`];
   if (!viewer.includeSealed) where.push(`NOT ${source}.sealed`);
   if (c.courtOris) where.push(`${source}.court_ori = ANY(${bind(c.courtOris)}::text[])`);
@@ -146,22 +167,45 @@ export async function searchOrders(db: Db, criteria: OrderSearchCriteria, page: 
     const caseMatch = term('lower(o.case_number)', c.caseNumber);
     where.push(hasPerson ? `p.order_id IN (SELECT o.order_id FROM ${view('orders')} o WHERE ${caseMatch})` : caseMatch);
   }
-  // Written out twice rather than shared through a CTE: a CTE used twice is materialised,
-  // which would cost the page its early stop and the count its streaming de-duplication.
-  const hits = `SELECT DISTINCT ${source}.sort_last, ${source}.sort_first, ${source}.order_id
-                  FROM ${view(hasPerson ? 'persons' : 'orders')} ${source} WHERE ${where.join(' AND ')}`;
+  const matching = `FROM ${from} WHERE ${where.join(' AND ')}`;
+
+  // Counting reads at most RAW_COUNT_LIMIT matches; only a term whose matches are mostly the
+  // same orders found twice needs the full count to tell whether it passes the cap.
+  const counted = await db.query(
+    `SELECT count(*)::int AS raw, count(DISTINCT order_id)::int AS orders
+       FROM (SELECT ${source}.order_id ${matching} LIMIT ${RAW_COUNT_LIMIT + 1}) AS first_matches`,
+    params,
+  );
+  const { raw, orders } = counted.rows[0] as { raw: number; orders: number };
+  const fullCount = async () => (await db.query(`SELECT count(DISTINCT ${source}.order_id)::int AS orders ${matching}`, params)).rows[0].orders as number;
+  const total = raw <= RAW_COUNT_LIMIT ? orders : orders >= COUNT_CAP ? undefined : await fullCount();
+  const totalCountIsExact = total !== undefined && total <= COUNT_CAP;
+  const totalCount = totalCountIsExact ? total : COUNT_CAP;
+
+  // The page in result order. One name (or none) reads one index range in that order and stops
+  // after the page. Several names: every matching order is in the first `upTo` orders of its
+  // own name's range, so reading that much of each range and merging gives the page without
+  // sorting every match, as long as that is fewer rows than the matches themselves.
+  const offset = (page - 1) * PAGE_SIZE;
+  const upTo = offset + PAGE_SIZE;
+  const hits =
+    fanOut && fanOut.keys.length * upTo < raw
+      ? `SELECT DISTINCT hit.* FROM unnest(${fanOut.keysParameter}::text[]) AS name(key)
+           CROSS JOIN LATERAL (
+             SELECT DISTINCT p.sort_last, p.sort_first, p.order_id
+               FROM ${from} WHERE ${[`${fanOut.column} = name.key`, ...where.filter((w) => w !== fanOut!.condition)].join(' AND ')}
+              ORDER BY 1, 2, 3 LIMIT ${upTo}) AS hit`
+      : `SELECT DISTINCT ${source}.sort_last, ${source}.sort_first, ${source}.order_id ${matching}`;
   const { rows } = await db.query(
-    `WITH page AS (${hits} ORDER BY 1, 2, 3 LIMIT ${PAGE_SIZE} OFFSET ${bind((page - 1) * PAGE_SIZE)})
-     SELECT (SELECT count(*) FROM (${hits}) AS all_hits)::int AS total_count,
-            o.order_id, o.case_number, o.court_ori, o.county, o.order_type, o.status, o.sealed,
+    `SELECT o.order_id, o.case_number, o.court_ori, o.county, o.order_type, o.status, o.sealed,
             o.issued_date::text, o.expiration_date::text, o.restrained_last_name, o.restrained_first_name,
             o.restrained_date_of_birth::text
-       FROM (SELECT 1) AS always
-       LEFT JOIN (page JOIN ${view('orders')} o USING (order_id)) ON true
+       FROM (${hits} ORDER BY 1, 2, 3 LIMIT ${PAGE_SIZE} OFFSET ${offset}) AS page
+       JOIN ${view('orders')} o USING (order_id)
       ORDER BY page.sort_last, page.sort_first, page.order_id`,
     params,
   );
-  return pageOf(rows, page, 'order_id', toItem);
+  return { totalCount, totalCountIsExact, page, pageCount: Math.ceil(totalCount / PAGE_SIZE), items: rows.map(toItem) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import type { ExistenceOnly } from '../access/access-policy';
+import { COUNT_CAP } from '../../projections/order-search/order-search.query';
 import type { OrderDetail } from './order-history';
 
 /**
@@ -192,9 +193,14 @@ export class OrderSearchItemType {
   @Field(() => OrderSearchPersonType) restrainedPerson!: OrderSearchPersonType;
 }
 
+const CAP = COUNT_CAP.toLocaleString('en-US');
+
 @ObjectType('OrderSearchPage')
 export class OrderSearchPageType {
-  @Field(() => Int) totalCount!: number;
+  @Field(() => Int, { description: `Matching orders, counted exactly up to ${CAP}; ${CAP} when more match (see totalCountIsExact).` })
+  totalCount!: number;
+  @Field(() => Boolean, { description: `False when more than ${CAP} orders match: narrow the search to see them all.` })
+  totalCountIsExact!: boolean;
   @Field(() => Int) page!: number;
   @Field(() => Int, { description: '0 when nothing matched.' }) pageCount!: number;
   @Field(() => Int, { nullable: true, description: 'The next page, if any.' }) next!: number | null;

@@ -4,8 +4,8 @@ import { actors, COURT_ORI, command, fullOrderData, OTHER_COURT_ORI } from '../.
 import { tableNames } from '../../src/projection-engine/projection';
 import { liveGeneration } from '../../src/projection-engine/projection-registry';
 import { ValidationError } from '../../src/shared/domain-error';
-import { orderSearchProjection } from '../../projections/order-search/order-search.projection';
-import { OrderSearchCriteria, OrderSearchPage, searchOrders } from '../../projections/order-search/order-search.query';
+import { orderRow, orderSearchProjection, writeOrders } from '../../projections/order-search/order-search.projection';
+import { COUNT_CAP, OrderSearchCriteria, OrderSearchPage, searchOrders } from '../../projections/order-search/order-search.query';
 import { ProjectionHarness, projectionHarness } from '../support/projection-harness';
 
 const everyone = { includeSealed: true };
@@ -298,6 +298,30 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     expect([beyond.totalCount, beyond.items]).toEqual([60, []]);
   });
 
+  it('pages a wildcard that matches several names in the same stable order, also when one order matches by two names', async () => {
+    // Enough matches that page 1 is read name by name and later pages by one sorted scan: both must agree with a plain sort.
+    const expected: [string, string, string][] = [];
+    for (let i = 0; i < 120; i++) {
+      const last = ['Fanab', 'FANCD', 'fanef'][i % 3];
+      const first = `F${String(i % 11).padStart(2, '0')}`;
+      const twice = i % 10 === 0 ? [{ lastName: 'Fanzz', firstName: 'Also', sex: 'F' as const }] : undefined;
+      const orderId = await addOrder(h, { last, first, protectedPersons: twice });
+      expected.push([last.toLowerCase(), first.toLowerCase(), orderId]);
+    }
+    await h.project();
+    expected.sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
+    const pages = [];
+    for (let page = 1; page <= 5; page++) pages.push(await search(h, { lastName: 'FAN%' }, page));
+    expect(pages.map((p) => [p.totalCount, p.totalCountIsExact, p.pageCount, p.items.length])).toEqual([
+      [120, true, 5, 25],
+      [120, true, 5, 25],
+      [120, true, 5, 25],
+      [120, true, 5, 25],
+      [120, true, 5, 20],
+    ]);
+    expect(pages.flatMap((p) => p.items.map((item) => item.orderId))).toEqual(expected.map(([, , orderId]) => orderId));
+  });
+
   it('rejects a search without any criterion, a page below 1 and a malformed date, naming field and rule', async () => {
     const violations = async (criteria: OrderSearchCriteria, page = 1) => {
       const error = await search(h, criteria, page).catch((e: unknown) => e);
@@ -308,5 +332,46 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     expect(await violations({ lastName: 'Mouse' }, 0)).toEqual([['page', 'page_from_one']]);
     expect(await violations({ dateOfBirth: '1988-02-30' })).toEqual([['dateOfBirth', 'date_format']]);
     expect(await violations({ lastName: 'Mouse', statuses: ['DRAFT'] })).toEqual([['statuses', 'drafts_not_included']]);
+  });
+});
+
+describe('order search: totals beyond the count cap', () => {
+  let h: ProjectionHarness;
+  const courtOf = (ori: string) => ({ ...fullOrderData().court, ori });
+  /** Writes orders straight through the projection's batch writer: thousands of commands would only slow the test. */
+  async function writeMany(count: number, spec: OrderSpec): Promise<void> {
+    const { generation } = (await liveGeneration(h.db.pool, orderSearchProjection.name))!;
+    const names = tableNames(orderSearchProjection, generation);
+    for (let done = 0; done < count; done += 2000) {
+      const entries = Array.from({ length: Math.min(2000, count - done) }, () => {
+        const data = orderData(spec);
+        return { order: orderRow(randomUUID(), data, 'ACTIVE', false, 0n, new Date().toISOString()), data };
+      });
+      await writeOrders(h.db.pool, names, entries);
+    }
+    await h.db.pool.query(`ANALYZE ${names.table('persons')}`);
+  }
+  beforeAll(async () => {
+    h = await projectionHarness(orderSearchProjection);
+    await writeMany(COUNT_CAP + 5, { last: 'Capped' });
+    await writeMany(30, { last: 'Capped', court: courtOf(OTHER_COURT_ORI) });
+    // Thirteen names an order (the person and twelve aliases): more person rows than the count reads, fewer orders than the cap.
+    await writeMany(800, { last: 'Dupli', aliases: Array.from({ length: 12 }, (_, i) => `Alias${i} Dupli`) });
+  }, 120_000);
+  afterAll(() => h.teardown());
+
+  it(`counts exactly up to ${COUNT_CAP} orders and says "at least" beyond, still paging in order`, async () => {
+    const broad = await search(h, { lastName: 'Capped' });
+    expect([broad.totalCount, broad.totalCountIsExact, broad.pageCount, broad.items.length]).toEqual([COUNT_CAP, false, COUNT_CAP / 25, 25]);
+    const wildcard = await search(h, { lastName: 'Cap%' }, 2);
+    expect([wildcard.totalCount, wildcard.totalCountIsExact, wildcard.items.length]).toEqual([COUNT_CAP, false, 25]);
+    const narrowed = await search(h, { lastName: 'Capped', courtOris: [OTHER_COURT_ORI] });
+    expect([narrowed.totalCount, narrowed.totalCountIsExact, narrowed.pageCount]).toEqual([30, true, 2]);
+  });
+
+  it('counts an order found by several of its names once, even when that takes more rows than the capped count reads', async () => {
+    const found = await search(h, { lastName: 'Dupli' });
+    expect([found.totalCount, found.totalCountIsExact, found.pageCount]).toEqual([800, true, 32]);
+    expect(new Set(found.items.map((item) => item.orderId)).size).toBe(25);
   });
 });

@@ -50,7 +50,7 @@ export const QUERIES = {
   order: `query ($id: ID!, $wait: String) { order(id: $id, waitForPosition: $wait) { __typename ${ORDER_VIEW_FIELDS} } }`,
   search: `query ($criteria: OrderSearchCriteria!, $page: Int, $wait: String) {
     searchOrders(criteria: $criteria, page: $page, waitForPosition: $wait) {
-      totalCount page pageCount next last
+      totalCount totalCountIsExact page pageCount next last
       items { orderId caseNumber courtOri county orderType status sealed issuedDate expirationDate
               restrainedPerson { lastName firstName dateOfBirth } } } }`,
   history: `query ($id: ID!, $wait: String) { orderHistory(id: $id, waitForPosition: $wait) {
