@@ -205,7 +205,7 @@ export async function writeOrders(db: Db, { table }: TableNames, entries: { orde
        restrained_last_name = EXCLUDED.restrained_last_name, restrained_first_name = EXCLUDED.restrained_first_name,
        restrained_date_of_birth = EXCLUDED.restrained_date_of_birth, updated_at = EXCLUDED.updated_at, revision = EXCLUDED.revision
      WHERE o.revision < EXCLUDED.revision
-     RETURNING order_id`,
+     RETURNING order_id, xmax = 0 AS inserted`,
     [
       orders.map((o) => o.orderId), orders.map((o) => o.caseNumber), orders.map((o) => o.courtOri), orders.map((o) => o.county),
       orders.map((o) => o.orderType), orders.map((o) => o.status), orders.map((o) => o.sealed), orders.map((o) => o.issuedDate),
@@ -216,7 +216,9 @@ export async function writeOrders(db: Db, { table }: TableNames, entries: { orde
   const fresh = new Set(written.rows.map((r) => r.order_id as string));
   const applied = entries.filter((e) => fresh.has(e.order.orderId));
   if (applied.length === 0) return;
-  await db.query(`DELETE FROM ${table('persons')} WHERE order_id = ANY($1::uuid[])`, [applied.map((e) => e.order.orderId)]);
+  // Only orders that were there before have persons to replace (xmax = 0: the upsert inserted).
+  const replaced = written.rows.filter((r) => !r.inserted).map((r) => r.order_id as string);
+  if (replaced.length > 0) await db.query(`DELETE FROM ${table('persons')} WHERE order_id = ANY($1::uuid[])`, [replaced]);
   const persons = applied.flatMap(({ order, data }) => personRows(data).map((person) => ({ order, person })));
   const column = <T>(pick: (entry: (typeof persons)[number]) => T) => persons.map(pick);
   await db.query(
@@ -273,10 +275,15 @@ const FLAGS: Partial<Record<OrderEventType, { status?: OrderSearchStatus; sealed
 async function handleBatch(ctx: ProjectionContext, batch: readonly RecordedEvent[]): Promise<void> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
   if (events.length === 0) return;
-  const { rows } = await ctx.db.query(
-    `SELECT order_id, status, sealed, revision, updated_at FROM ${ctx.table('orders')} WHERE order_id = ANY ($1::uuid[])`,
-    [[...new Set(events.map((event) => event.orderId))]],
-  );
+  // An order whose stream starts in this batch has no row to read (a replayed one does, but the
+  // revision guard of writeOrders keeps it): in a rebuild that is most orders of a batch.
+  const firstRevision = new Map<string, bigint>();
+  for (const event of events) if (!firstRevision.has(event.orderId)) firstRevision.set(event.orderId, event.revision);
+  const known = [...firstRevision].filter(([, revision]) => revision > 0n).map(([orderId]) => orderId);
+  const { rows } =
+    known.length === 0
+      ? { rows: [] }
+      : await ctx.db.query(`SELECT order_id, status, sealed, revision, updated_at FROM ${ctx.table('orders')} WHERE order_id = ANY ($1::uuid[])`, [known]);
   const pending = new Map<string, PendingOrder>(
     rows.map((row) => [
       row.order_id as string,
