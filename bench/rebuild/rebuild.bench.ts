@@ -7,7 +7,9 @@
  *   BENCH_EVENTS=200000 BENCH_PROJECTIONS=order_search,audit_trail npm run bench:rebuild
  *
  * Events are produced by the real order decider from generated lifecycles and bulk-loaded
- * (an append per command would take the benchmark's whole budget just to set up).
+ * (an append per command would take the benchmark's whole budget just to set up). BENCH_KEEP=1
+ * keeps the schema (named in the output); BENCH_SCHEMA=<that schema> measures again without
+ * loading, after a change to a projection.
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -24,6 +26,8 @@ import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema'
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PROJECTIONS = (process.env.BENCH_PROJECTIONS ?? allProjections.map((p) => p.name).join(',')).split(',');
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000); // events per read and per projection transaction
+const KEEP = process.env.BENCH_KEEP === '1';
+const REUSE = process.env.BENCH_SCHEMA;
 const LOAD_BATCH = 20_000; // well under one transaction's 65,536 positions
 
 interface Row {
@@ -85,14 +89,18 @@ async function bulkLoad(pool: Pool): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await withThrowAwaySchema('bench_rebuild', 4, async (pool) => {
+  await withThrowAwaySchema('bench_rebuild', 4, async (pool, { schema }) => {
     const store = new PostgresEventStore(pool, { batchSize: BATCH });
-    await PostgresEventStore.ensureSchema(pool);
-    await ensureRegistrySchema(pool);
     let started = Date.now();
-    const loaded = await bulkLoad(pool);
-    await pool.query('VACUUM ANALYZE es_events');
-    console.log(`loaded ${loaded} order events in ${((Date.now() - started) / 1000).toFixed(0)} s; batches of ${BATCH}`);
+    if (REUSE) {
+      console.log(`schema ${schema} reused; batches of ${BATCH}`);
+    } else {
+      await PostgresEventStore.ensureSchema(pool);
+      await ensureRegistrySchema(pool);
+      const loaded = await bulkLoad(pool);
+      await pool.query('VACUUM ANALYZE es_events');
+      console.log(`loaded ${loaded} order events in ${((Date.now() - started) / 1000).toFixed(0)} s; batches of ${BATCH}${KEEP ? `; schema ${schema} kept` : ''}`);
+    }
 
     started = Date.now();
     let read = 0;
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
       console.log(`| rebuild ${projection.name} | ${applied} | ${seconds.toFixed(1)} | ${rate.toFixed(0)} | ${((rate / rawRate) * 100).toFixed(0)}% |`);
     }
     await store.close();
-  });
+  }, { keep: KEEP, reuse: REUSE });
 }
 
 runBenchmark(main);
