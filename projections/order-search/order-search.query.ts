@@ -170,7 +170,7 @@ export async function searchOrders(db: Db, criteria: OrderSearchCriteria, page: 
   const matching = `FROM ${from} WHERE ${where.join(' AND ')}`;
 
   // Counting reads at most RAW_COUNT_LIMIT matches; only a term whose matches are mostly the
-  // same orders found twice needs the full count to tell whether it passes the cap.
+  // same orders found over and over needs the full count to tell whether it passes the cap.
   const counted = await db.query(
     `SELECT count(*)::int AS raw, count(DISTINCT order_id)::int AS orders
        FROM (SELECT ${source}.order_id ${matching} LIMIT ${RAW_COUNT_LIMIT + 1}) AS first_matches`,
@@ -206,20 +206,6 @@ export async function searchOrders(db: Db, criteria: OrderSearchCriteria, page: 
     params,
   );
   return { totalCount, totalCountIsExact, page, pageCount: Math.ceil(totalCount / PAGE_SIZE), items: rows.map(toItem) };
-}
-
-/**
- * A result page from the rows of a query shaped like `searchOrders`': `total_count` on every
- * row, and one row with a null `idColumn` when the page is empty (so the count still arrives).
- */
-export function pageOf<T>(rows: Record<string, unknown>[], page: number, idColumn: string, toItem: (row: Record<string, unknown>) => T) {
-  const totalCount = rows[0].total_count as number;
-  return {
-    totalCount,
-    page,
-    pageCount: Math.ceil(totalCount / PAGE_SIZE),
-    items: rows.filter((row) => row[idColumn] !== null).map(toItem),
-  };
 }
 
 function toItem(row: Record<string, unknown>): OrderSearchItem {

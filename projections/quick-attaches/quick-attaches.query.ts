@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { viewName } from '../../src/projection-engine/projection';
 import type { QuickAttachView } from '../../src/quick-attach/quick-attach.view';
 import { ValidationError } from '../../src/shared/domain-error';
-import { PAGE_SIZE, pageOf } from '../order-search/order-search.query';
+import { PAGE_SIZE } from '../order-search/order-search.query';
 import { parseTerm, SearchTerm, termCondition } from '../order-search/order-search.terms';
 import { QuickAttachRow, quickAttachesProjection, viewOfRow } from './quick-attaches.projection';
 
@@ -69,5 +69,14 @@ export async function searchQuickAttaches(db: Pick<Pool, 'query'>, criteria: Qui
       ORDER BY h.added_at DESC, h.quick_attach_id`,
     params,
   );
-  return pageOf(rows, page, 'quick_attach_id', (row) => ({ ...viewOfRow(row as unknown as QuickAttachRow), orderSealed: row.order_sealed as boolean }));
+  // Every row carries the total; an empty page is one row without a quick attach, so the count still arrives.
+  const totalCount = rows[0].total_count as number;
+  return {
+    totalCount,
+    page,
+    pageCount: Math.ceil(totalCount / PAGE_SIZE),
+    items: rows
+      .filter((row) => row.quick_attach_id !== null)
+      .map((row) => ({ ...viewOfRow(row as unknown as QuickAttachRow), orderSealed: row.order_sealed as boolean })),
+  };
 }
