@@ -111,20 +111,28 @@ export class ImageService {
   async download(caller: Caller, access: DownloadAccess, request: Request, response: Response): Promise<void> {
     const { what, target, imageId, decision, image, details } = access;
     const range = request.headers.range;
+    // Express answers HEAD through the GET route: authorised and logged the same, marked as such, no bytes read.
+    const headOnly = request.method === 'HEAD';
     const refusal = !decision ? 'not_found' : !decision.allowed ? decision.rule : !image ? 'not_found' : undefined;
     await this.accessLog.recordFor(caller, this.clock.now(), {
       action: 'image_download',
       outcome: refusal ? 'refused' : 'ok',
       target,
-      details: { ...(imageId ? { imageId } : {}), ...(range ? { range } : {}), ...details, ...(refusal ? { rule: refusal } : {}) },
+      details: {
+        ...(imageId ? { imageId } : {}),
+        ...(headOnly ? { method: 'HEAD' } : {}),
+        ...(range ? { range } : {}),
+        ...details,
+        ...(refusal ? { rule: refusal } : {}),
+      },
     });
     if (!decision) throw new NotFoundError(what, target);
     if (!decision.allowed) throw toDomainError(decision, what, target);
     if (!image) throw new NotFoundError('image', imageId ?? '');
-    await this.send(image, range, response);
+    await this.send(image, range, response, headOnly);
   }
 
-  private async send(image: OrderImage, rangeHeader: string | undefined, response: Response): Promise<void> {
+  private async send(image: OrderImage, rangeHeader: string | undefined, response: Response, headOnly: boolean): Promise<void> {
     const stored = await this.blobs.stat(image.sha256);
     if (!stored) throw new BlobIntegrityError(`image ${image.sha256} is attached but not in the blob store`);
     const size = stored.sizeBytes;
@@ -133,7 +141,8 @@ export class ImageService {
       response.setHeader('Content-Range', `bytes */${size}`);
       throw ValidationError.single('range', RANGE_NOT_SATISFIABLE, `asks for bytes past the end of the image (${size} bytes)`);
     }
-    const content = await this.blobs.read(image.sha256, range);
+    // Read (and so integrity-checked) before any header is set, so a corrupt image can still be answered with 500.
+    const content = headOnly ? undefined : await this.blobs.read(image.sha256, range);
     response.status(range ? 206 : 200).set({
       'Content-Type': image.contentType,
       'Content-Length': String(range ? range.end - range.start + 1 : size),
@@ -146,6 +155,10 @@ export class ImageService {
       'Content-Disposition': image.fileName ? `inline; filename*=UTF-8''${encodeURIComponent(image.fileName)}` : 'inline',
       ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${size}` } : {}),
     });
+    if (!content) {
+      response.end();
+      return;
+    }
     try {
       await pipeline(content, response);
     } catch (error) {

@@ -212,12 +212,14 @@ describe('attach by id, download with ranges', () => {
     expect((await download(api, undefined, orderImagePath(orderId, imageId))).status).toBe(401);
   });
 
-  it('writes every download to the access log, refused ones with their rule', async () => {
+  it('writes every download to the access log, refused ones with their rule, and HEAD requests marked as such', async () => {
     const { rows: [{ last }] } = await db.pool.query('SELECT coalesce(max(id), 0) AS last FROM access_log');
     await download(api, token.qoA, orderImagePath(orderId, imageId), { range: 'bytes=0-9' });
     await download(api, token.quB, orderImagePath(orderId, imageId));
     const missing = '00000000-0000-4000-8000-000000000000';
     await download(api, token.qoA, orderImagePath(missing, imageId));
+    const head = await fetch(`${api.baseUrl}${orderImagePath(orderId, imageId)}`, { method: 'HEAD', headers: { authorization: `Bearer ${token.qoA}` } });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(scan.length), 0]);
     const { rows } = await db.pool.query(
       `SELECT user_id, organisation, outcome, target, details FROM access_log WHERE action = 'image_download' AND id > $1 ORDER BY id`,
       [last],
@@ -226,6 +228,7 @@ describe('attach by id, download with ranges', () => {
       { user_id: 'qoa', organisation: COURT_A.ori, outcome: 'ok', target: orderId, details: { imageId, range: 'bytes=0-9' } },
       { user_id: 'qub', organisation: COURT_B.ori, outcome: 'ok', target: orderId, details: { imageId } },
       { user_id: 'qoa', organisation: COURT_A.ori, outcome: 'refused', target: missing, details: { imageId, rule: 'not_found' } },
+      { user_id: 'qoa', organisation: COURT_A.ori, outcome: 'ok', target: orderId, details: { imageId, method: 'HEAD' } },
     ]);
   });
 
