@@ -9,9 +9,9 @@ import { TOO_LARGE, UNSUPPORTED_TYPE } from './image-receiver';
 import { RANGE_NOT_SATISFIABLE } from './image.service';
 
 /**
- * The plain HTTP endpoints (image upload and download) with the same session as GraphQL: the
- * same `Authorization: Bearer <token>`, the same per-request check, and the same errors as
- * JSON `{ code, message, field?, rule? }` with the HTTP status that fits.
+ * The plain HTTP endpoints (image upload and download, report CSVs) with the same session as
+ * GraphQL: the same `Authorization: Bearer <token>`, the same per-request check, and the same
+ * errors as JSON `{ code, message, field?, rule? }` with the HTTP status that fits.
  */
 
 const SESSION = Symbol('session');

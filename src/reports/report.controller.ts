@@ -1,9 +1,7 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { requestContext } from '../graphql/request-context';
-import { IdentityService } from '../identity/identity.service';
+import { callerOf, HttpErrorFilter, SessionGuard } from '../images/http-session';
 import { NotFoundError } from '../shared/domain-error';
-import { HttpDomainErrorFilter } from './http-errors';
 import { reportCsv } from './report-csv';
 import type { ReportKey } from './report-snapshots';
 import { ReportFileQuery } from './report.graphql-types';
@@ -23,17 +21,16 @@ const FILES: Record<string, ReportKey> = {
  * session as `/graphql`, through the same policy (docs/reports.md).
  */
 @Controller('reports')
-@UseFilters(HttpDomainErrorFilter)
+// Signed in first (the guard runs before the query is validated): without a session nothing,
+// not even which reports exist, is answered.
+@UseGuards(SessionGuard)
+@UseFilters(HttpErrorFilter)
 export class ReportController {
-  constructor(
-    @Inject(IdentityService) private readonly identity: IdentityService,
-    @Inject(ReportService) private readonly reports: ReportService,
-  ) {}
+  constructor(@Inject(ReportService) private readonly reports: ReportService) {}
 
   @Get(':file')
   async download(@Param('file') file: string, @Query() query: ReportFileQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
-    // Signed in first: without a session nothing, not even which reports exist, is answered.
-    const { principal } = await requestContext(this.identity, request).authenticated();
+    const { principal } = callerOf(request);
     if (!Object.hasOwn(FILES, file)) throw new NotFoundError('report', file);
     const key = FILES[file];
     const { court, month, snapshot } = query;
