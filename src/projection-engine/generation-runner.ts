@@ -58,29 +58,34 @@ export async function runGeneration(
     fromPosition: row.checkpoint === 0n ? undefined : row.checkpoint,
     filter: { eventTypes: projection.eventTypes },
   });
+  // Closing ends a wait for the next event (the port's contract), so abort needs no promise of
+  // its own in every race below: a long-lived promise raced once per event would keep a
+  // reaction per event until the run ends, a leak in a projector that runs for months.
+  const closeOnAbort = () => void subscription.close();
+  options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   const iterator = subscription[Symbol.asyncIterator]();
-  const aborted = new Promise<typeof TIMEOUT>((resolve) => options.signal?.addEventListener('abort', () => resolve(TIMEOUT)));
   let pending = iterator.next();
   try {
     while (!options.signal?.aborted) {
       const batch: RecordedEvent[] = [];
       // A batch is applied flushMs after its FIRST event at the latest: timing from the last
-      // one would hold a steady trickle of events back until the batch is full.
-      let flushAt = Date.now() + flushMs;
-      while (batch.length < batchSize) {
-        let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([
-          pending,
-          aborted,
-          new Promise<typeof TIMEOUT>((resolve) => {
-            timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, flushAt - Date.now()));
-          }),
-        ]).finally(() => clearTimeout(timer));
-        if (next === TIMEOUT) break;
-        if (next.done) return 'stopped';
-        if (batch.length === 0) flushAt = Date.now() + flushMs;
-        batch.push(next.value);
-        pending = iterator.next();
+      // one would hold a steady trickle of events back until the batch is full. One timer per
+      // batch, not per event: a rebuild takes millions of events through here.
+      let timer: NodeJS.Timeout | undefined;
+      const flushed = new Promise<typeof TIMEOUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMEOUT), flushMs);
+      });
+      try {
+        while (batch.length < batchSize) {
+          const next = await Promise.race([pending, flushed]);
+          if (next === TIMEOUT) break;
+          if (next.done) return 'stopped';
+          if (batch.length === 0) timer!.refresh();
+          batch.push(next.value);
+          pending = iterator.next();
+        }
+      } finally {
+        clearTimeout(timer);
       }
       if (batch.length > 0) {
         row = await applyBatch(pool, projection, generation, batch);
@@ -99,6 +104,7 @@ export async function runGeneration(
     }
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', closeOnAbort);
     await subscription.close();
   }
 }
