@@ -165,7 +165,9 @@ export async function applyBatch(
       [projection.name, generation, last.position.toString(), fresh.length, last.recordedAt],
     );
     await client.query('COMMIT');
-    return toRow(updated.rows[0]);
+    const after = toRow(updated.rows[0]);
+    if (doubled(before.eventsApplied, after.eventsApplied)) await analyzeGeneration(client, projection, generation);
+    return after;
   } catch (error) {
     if (released) throw error;
     await client.query('ROLLBACK').catch(() => undefined);
@@ -174,6 +176,26 @@ export async function applyBatch(
   } finally {
     if (!released) client.release();
   }
+}
+
+/** A generation is analysed from this many events on, then whenever its events applied double. */
+const FIRST_ANALYZE_AT = 4096n;
+
+function doubled(before: bigint, after: bigint): boolean {
+  for (let mark = FIRST_ANALYZE_AT; mark <= after; mark *= 2n) if (mark > before) return true;
+  return false;
+}
+
+/**
+ * Gives the planner statistics of a generation's tables. The handlers' set-based statements
+ * join a batch's ids against tables that a rebuild fills from nothing in minutes: planned
+ * without statistics (autovacuum lags behind a rebuild, or is off), a lookup of a few thousand
+ * ids by an index becomes a scan of the whole table in every batch. Analysing at every
+ * doubling costs a few samples per generation; a generation is also analysed before it goes live.
+ */
+export async function analyzeGeneration(db: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<void> {
+  const names = tableNames(projection, generation);
+  await db.query(`ANALYZE ${projection.tables.map((table) => names.table(table)).join(', ')}`);
 }
 
 export async function recordFailure(pool: Pool, name: string, generation: number, error: Error): Promise<void> {

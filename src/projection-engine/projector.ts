@@ -4,6 +4,7 @@ import { Projection, tableNames } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
 import { isTransientDatabaseError } from '../postgres/transient-error';
 import {
+  analyzeGeneration,
   createGeneration,
   ensureRegistrySchema,
   GenerationRow,
@@ -47,14 +48,16 @@ export async function buildAndSwap(
   options: RunOptions & { generation?: GenerationRow } = {},
 ): Promise<GenerationRow | undefined> {
   const building = options.generation ?? (await createGeneration(pool, projection));
-  let indexed = !projection.createIndexes;
+  let indexed = false;
   const outcome = await runGeneration(pool, store, projection, building.generation, {
     ...options,
     onLive: async (row) => {
       if (!(await isCaughtUp(store, projection, row.checkpoint, SWAP_SLACK_EVENTS))) return 'continue';
       if (!indexed) {
-        // Index once, outside the swap's transaction, then catch up on what arrived meanwhile.
-        await pool.query(projection.createIndexes!(tableNames(projection, row.generation)));
+        // Index and analyse once, outside the swap's transaction, then catch up on what arrived
+        // meanwhile: queries are planned with statistics from the first one after the swap.
+        if (projection.createIndexes) await pool.query(projection.createIndexes(tableNames(projection, row.generation)));
+        await analyzeGeneration(pool, projection, row.generation);
         indexed = true;
         return 'continue';
       }

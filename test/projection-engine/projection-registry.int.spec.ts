@@ -94,7 +94,23 @@ describe('projection generations and checkpoints', () => {
     expect(await counts(db.pool)).toEqual({ a: 2 });
   });
 
-  it('fills a new generation without its query indexes and indexes it before the swap', async () => {
+  const analysed = async (generation: number) =>
+    Number(
+      (await db.pool.query(`SELECT count(*) AS n FROM pg_stats WHERE schemaname = $1 AND tablename = $2`, [db.schema, `tally_streams_g${generation}`]))
+        .rows[0].n,
+    ) > 0;
+
+  it('analyses a generation as it grows, from 4,096 events and at every doubling', async () => {
+    await store.append('grows', Array.from({ length: 4095 }, () => newEvent('Counted')), 'no_stream');
+    const growing = await createGeneration(db.pool, batchTally);
+    await catchUp(db.pool, store, batchTally, growing.generation, { batchSize: 1000 });
+    expect(await analysed(growing.generation)).toBe(false); // 4,095 events: not yet
+    await store.append('grows', [newEvent('Counted')], 4094n);
+    await catchUp(db.pool, store, batchTally, growing.generation);
+    expect(await analysed(growing.generation)).toBe(true);
+  });
+
+  it('fills a new generation without its query indexes, and indexes and analyses it before the swap', async () => {
     const indexed = {
       ...batchTally,
       createIndexes: ({ table }: { table(name: string): string }) =>
@@ -107,9 +123,11 @@ describe('projection generations and checkpoints', () => {
     const generation = await createGeneration(db.pool, indexed);
     await catchUp(db.pool, store, indexed, generation.generation, { batchSize: 5 });
     expect(await hasIndex()).toBe(false); // filled without it
+    expect(await analysed(generation.generation)).toBe(false); // 20 events: too few to analyse while filling
     const built = await buildAndSwap(db.pool, store, indexed, { generation, flushMs: 10 });
     expect(built?.state).toBe('live');
     expect(await hasIndex()).toBe(true);
+    expect(await analysed(generation.generation)).toBe(true);
     expect(await counts(db.pool)).toEqual({ i0: 7, i1: 7, i2: 6 });
   });
 });
