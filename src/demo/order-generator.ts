@@ -71,6 +71,11 @@ export class OrderGenerator {
     return list[Math.floor(this.random() * list.length)];
   }
 
+  /** A number in [0, 1) from the seeded sequence. */
+  fraction(): number {
+    return this.random();
+  }
+
   private int(min: number, max: number): number {
     return min + Math.floor(this.random() * (max - min + 1));
   }
