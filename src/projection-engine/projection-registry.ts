@@ -166,7 +166,7 @@ export async function applyBatch(
     );
     await client.query('COMMIT');
     const after = toRow(updated.rows[0]);
-    if (doubled(before.eventsApplied, after.eventsApplied)) await analyzeGeneration(client, projection, generation);
+    if (crossedAnalyzeMark(before.eventsApplied, after.eventsApplied)) await analyzeGeneration(client, projection, generation);
     return after;
   } catch (error) {
     if (released) throw error;
@@ -178,11 +178,12 @@ export async function applyBatch(
   }
 }
 
-/** A generation is analysed from this many events on, then whenever its events applied double. */
+/** A generation is analysed once it has applied this many events, and again each time that grows eightfold. */
 const FIRST_ANALYZE_AT = 4096n;
+const ANALYZE_GROWTH = 8n;
 
-function doubled(before: bigint, after: bigint): boolean {
-  for (let mark = FIRST_ANALYZE_AT; mark <= after; mark *= 2n) if (mark > before) return true;
+function crossedAnalyzeMark(before: bigint, after: bigint): boolean {
+  for (let mark = FIRST_ANALYZE_AT; mark <= after; mark *= ANALYZE_GROWTH) if (mark > before) return true;
   return false;
 }
 
@@ -190,8 +191,10 @@ function doubled(before: bigint, after: bigint): boolean {
  * Gives the planner statistics of a generation's tables. The handlers' set-based statements
  * join a batch's ids against tables that a rebuild fills from nothing in minutes: planned
  * without statistics (autovacuum lags behind a rebuild, or is off), a lookup of a few thousand
- * ids by an index becomes a scan of the whole table in every batch. Analysing at every
- * doubling costs a few samples per generation; a generation is also analysed before it goes live.
+ * ids by an index becomes a scan of the whole table in every batch. The planner scales row
+ * counts by a table's current size and keeps distinct counts as a share of the rows, so
+ * statistics taken at a fraction of the final size still choose the right plans; a generation
+ * is analysed again before it goes live, for the queries.
  */
 export async function analyzeGeneration(db: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<void> {
   const names = tableNames(projection, generation);
