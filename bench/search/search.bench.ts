@@ -18,7 +18,7 @@ import { OrderGenerator, seededRandom } from '../../src/demo/order-generator';
 import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema';
 import { createGeneration, ensureRegistrySchema, swapLive } from '../../src/projection-engine/projection-registry';
 import { tableNames } from '../../src/projection-engine/projection';
-import { OrderSearchStatus, orderRow, orderSearchProjection, writeOrders } from '../../projections/order-search/order-search.projection';
+import { OrderSearchStatus, orderRow, orderSearchProjection, insertOrders } from '../../projections/order-search/order-search.projection';
 import { OrderSearchCriteria, searchOrders } from '../../projections/order-search/order-search.query';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
@@ -64,7 +64,7 @@ async function load(pool: Pool, generation: number): Promise<Samples> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await writeOrders(client, names, entries);
+      await insertOrders(client, names, entries);
       await client.query('COMMIT');
     } finally {
       client.release();

@@ -1,7 +1,9 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
-import type { DraftOrderData } from '../../src/orders/order-data';
+import type { DraftOrderData, FieldChange } from '../../src/orders/order-data';
 import type { Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
-import { recordedOrderEvent } from '../../src/orders/order-history';
+import { streamsSeenBefore } from '../../src/projection-engine/projection';
+import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
+import { orderStream } from '../../src/orders/order.decider';
 import type { OrderEventType } from '../../src/orders/order.events';
 
 /**
@@ -186,40 +188,29 @@ export function personRows(data: DraftOrderData): PersonRow[] {
 type Db = ProjectionContext['db'];
 
 /**
- * Writes orders with their persons and names, many at a time (the handler passes one, the
- * benchmark thousands): arrays bound as parameters and unnested, so a batch is four statements.
- * An order row is only overwritten by a later revision, which is what makes replays harmless.
+ * The fields an order's person rows are made of: the names and dates of birth they are found
+ * by, and the order columns every person row repeats (court, type, the restrained person's name
+ * as sort key). A modification that touches none of them leaves the person rows as they are;
+ * most corrections (hearing date, judge, conditions) do not.
  */
-export async function writeOrders(db: Db, { table }: TableNames, entries: { order: OrderRow; data: DraftOrderData }[]): Promise<void> {
-  const orders = entries.map((e) => e.order);
-  const written = await db.query(
-    `INSERT INTO ${table('orders')} AS o (order_id, case_number, court_ori, county, order_type, status, sealed, issued_date,
-                                          expiration_date, restrained_last_name, restrained_first_name,
-                                          restrained_date_of_birth, updated_at, revision)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-                            $8::date[], $9::date[], $10::text[], $11::text[], $12::date[], $13::timestamptz[], $14::bigint[])
-     ON CONFLICT (order_id) DO UPDATE SET
-       case_number = EXCLUDED.case_number, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
-       order_type = EXCLUDED.order_type, status = EXCLUDED.status, sealed = EXCLUDED.sealed,
-       issued_date = EXCLUDED.issued_date, expiration_date = EXCLUDED.expiration_date,
-       restrained_last_name = EXCLUDED.restrained_last_name, restrained_first_name = EXCLUDED.restrained_first_name,
-       restrained_date_of_birth = EXCLUDED.restrained_date_of_birth, updated_at = EXCLUDED.updated_at, revision = EXCLUDED.revision
-     WHERE o.revision < EXCLUDED.revision
-     RETURNING order_id, xmax = 0 AS inserted`,
-    [
-      orders.map((o) => o.orderId), orders.map((o) => o.caseNumber), orders.map((o) => o.courtOri), orders.map((o) => o.county),
-      orders.map((o) => o.orderType), orders.map((o) => o.status), orders.map((o) => o.sealed), orders.map((o) => o.issuedDate),
-      orders.map((o) => o.expirationDate), orders.map((o) => o.restrainedLastName), orders.map((o) => o.restrainedFirstName),
-      orders.map((o) => o.restrainedDateOfBirth), orders.map((o) => o.updatedAt), orders.map((o) => o.revision.toString()),
-    ],
-  );
-  const fresh = new Set(written.rows.map((r) => r.order_id as string));
-  const applied = entries.filter((e) => fresh.has(e.order.orderId));
-  if (applied.length === 0) return;
-  // Only orders that were there before have persons to replace (xmax = 0: the upsert inserted).
-  const replaced = written.rows.filter((r) => !r.inserted).map((r) => r.order_id as string);
-  if (replaced.length > 0) await db.query(`DELETE FROM ${table('persons')} WHERE order_id = ANY($1::uuid[])`, [replaced]);
-  const persons = applied.flatMap(({ order, data }) => personRows(data).map((person) => ({ order, person })));
+const PERSON_FIELDS = [
+  'restrainedPerson.lastName', 'restrainedPerson.firstName', 'restrainedPerson.aliases', 'restrainedPerson.dateOfBirth',
+  'protectedPersons', 'court.ori', 'orderType',
+];
+
+export function changesPersons(changes: readonly FieldChange[]): boolean {
+  return changes.some(({ field }) => PERSON_FIELDS.some((prefix) => field === prefix || field.startsWith(`${prefix}.`)));
+}
+
+interface PersonEntry {
+  order: Pick<OrderRow, 'orderId' | 'status' | 'sealed' | 'courtOri' | 'orderType' | 'restrainedLastName' | 'restrainedFirstName'>;
+  data: DraftOrderData;
+}
+
+/** Person rows of the given orders (whose old rows, if any, are gone), and every name in the dictionary. */
+async function insertPersons(db: Db, { table }: TableNames, entries: readonly PersonEntry[]): Promise<void> {
+  const persons = entries.flatMap(({ order, data }) => personRows(data).map((person) => ({ order, person })));
+  if (persons.length === 0) return;
   const column = <T>(pick: (entry: (typeof persons)[number]) => T) => persons.map(pick);
   await db.query(
     `INSERT INTO ${table('persons')} (order_id, role, kind, last_name, first_name, date_of_birth,
@@ -236,23 +227,52 @@ export async function writeOrders(db: Db, { table }: TableNames, entries: { orde
       column((e) => e.order.restrainedLastName), column((e) => e.order.restrainedFirstName),
     ],
   );
-  // Names are never removed: a stale one only makes a wildcard look up a key nobody has.
+  // Names are never removed: a stale one only makes a wildcard look up a key nobody has. Most
+  // names of a batch are the same few hundred, so they are told apart here before PostgreSQL sees them.
+  const names = new Set(persons.flatMap((e) => [e.person.lastName, e.person.firstName]).filter((name) => name !== null));
   await db.query(
-    `INSERT INTO ${table('names')} SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n WHERE n IS NOT NULL
-     ON CONFLICT DO NOTHING`,
-    [persons.flatMap((e) => [e.person.lastName, e.person.firstName])],
+    `INSERT INTO ${table('names')} SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n ON CONFLICT DO NOTHING`,
+    [[...names]],
   );
 }
 
-/** What a batch knows of one order while folding its events. */
-interface PendingOrder {
-  status: OrderSearchStatus;
-  sealed: boolean;
+/**
+ * Writes new orders with their persons and names, many at a time (a batch's new orders, or the
+ * benchmark's thousands): arrays bound as parameters and unnested, so it is three statements.
+ * An order already there is left as it is (a replayed creation changes nothing).
+ */
+export async function insertOrders(db: Db, names: TableNames, entries: { order: OrderRow; data: DraftOrderData }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const orders = entries.map((e) => e.order);
+  const inserted = await db.query(
+    `INSERT INTO ${names.table('orders')} (order_id, case_number, court_ori, county, order_type, status, sealed, issued_date,
+                                           expiration_date, restrained_last_name, restrained_first_name,
+                                           restrained_date_of_birth, updated_at, revision)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+                            $8::date[], $9::date[], $10::text[], $11::text[], $12::date[], $13::timestamptz[], $14::bigint[])
+     ON CONFLICT (order_id) DO NOTHING
+     RETURNING order_id`,
+    [
+      orders.map((o) => o.orderId), orders.map((o) => o.caseNumber), orders.map((o) => o.courtOri), orders.map((o) => o.county),
+      orders.map((o) => o.orderType), orders.map((o) => o.status), orders.map((o) => o.sealed), orders.map((o) => o.issuedDate),
+      orders.map((o) => o.expirationDate), orders.map((o) => o.restrainedLastName), orders.map((o) => o.restrainedFirstName),
+      orders.map((o) => o.restrainedDateOfBirth), orders.map((o) => o.updatedAt), orders.map((o) => o.revision.toString()),
+    ],
+  );
+  const fresh = new Set(inserted.rows.map((r) => r.order_id as string));
+  await insertPersons(db, names, entries.filter((e) => fresh.has(e.order.orderId)));
+}
+
+/** What one batch does to one order: the last data its events carried, and the flags they set. */
+interface OrderChange {
   revision: bigint;
   updatedAt: string;
-  /** The whole data when an event of this batch carried it: persons and names are rewritten. */
+  /** The whole data after the batch's last data event. */
   data?: DraftOrderData;
-  changed: boolean;
+  /** The person rows must be made again from `data`. */
+  personsChanged: boolean;
+  status?: OrderSearchStatus;
+  sealed?: boolean;
 }
 
 const DATA_STATUS: Partial<Record<OrderEventType, OrderSearchStatus>> = {
@@ -267,70 +287,114 @@ const FLAGS: Partial<Record<OrderEventType, { status?: OrderSearchStatus; sealed
   OrderUnsealed: { sealed: false },
 };
 
+/** The batch's events folded per order, in the order of their first event. */
+function changesOf(events: readonly RecordedOrderEvent[]): Map<string, OrderChange> {
+  const changes = new Map<string, OrderChange>();
+  for (const event of events) {
+    const change = changes.get(event.orderId) ?? { revision: event.revision, updatedAt: '', personsChanged: false };
+    change.revision = event.revision;
+    change.updatedAt = event.metadata.occurredAt ?? event.recordedAt.toISOString();
+    if (event.type === 'OrderDrafted' || event.type === 'OrderAdded' || event.type === 'OrderCloned' || event.type === 'OrderModified') {
+      // A modification keeps the status; an order added from a sealed draft stays sealed.
+      change.status = DATA_STATUS[event.type] ?? change.status;
+      change.data = event.data.data;
+      change.personsChanged ||= event.type !== 'OrderModified' || changesPersons(event.data.changes);
+    } else {
+      Object.assign(change, FLAGS[event.type]);
+    }
+    changes.set(event.orderId, change);
+  }
+  return changes;
+}
+
+/** The order columns that come from its data, as the update below names them. */
+const DATA_COLUMNS: [column: string, type: string, pick: (row: OrderRow) => unknown][] = [
+  ['case_number', 'text', (r) => r.caseNumber],
+  ['court_ori', 'text', (r) => r.courtOri],
+  ['county', 'text', (r) => r.county],
+  ['order_type', 'text', (r) => r.orderType],
+  ['issued_date', 'date', (r) => r.issuedDate],
+  ['expiration_date', 'date', (r) => r.expirationDate],
+  ['restrained_last_name', 'text', (r) => r.restrainedLastName],
+  ['restrained_first_name', 'text', (r) => r.restrainedFirstName],
+  ['restrained_date_of_birth', 'date', (r) => r.restrainedDateOfBirth],
+];
+
+type Flags = Pick<OrderRow, 'status' | 'sealed'>;
+
 /**
- * Set-based: the batch's orders are read once, their events folded in memory, and the result
- * written with a few statements (rebuilds apply millions of events). Events at or below an
- * order's stored revision are replays and change nothing.
+ * Changes orders already in the table in place, without reading them first: a flag the batch did
+ * not set keeps its stored value, and a stored revision at or above the batch's means a replay,
+ * which changes nothing. Returns the status and sealed flag of every order changed.
+ */
+async function updateOrders(db: Db, { table }: TableNames, updates: readonly [string, OrderChange][], withData: boolean): Promise<Map<string, Flags>> {
+  if (updates.length === 0) return new Map();
+  const columns = withData ? DATA_COLUMNS : [];
+  const rows = withData ? updates.map(([orderId, c]) => orderRow(orderId, c.data!, 'ACTIVE', false, c.revision, c.updatedAt)) : [];
+  const { rows: written } = await db.query(
+    `UPDATE ${table('orders')} o
+        SET ${columns.map(([column]) => `${column} = c.${column}, `).join('')}
+            status = coalesce(c.status, o.status), sealed = coalesce(c.sealed, o.sealed), revision = c.revision, updated_at = c.updated_at
+       FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::bigint[], $5::timestamptz[]${columns.map(([, type], i) => `, $${i + 6}::${type}[]`).join('')})
+            AS c(order_id, status, sealed, revision, updated_at${columns.map(([column]) => `, ${column}`).join('')})
+      WHERE o.order_id = c.order_id AND o.revision < c.revision
+     RETURNING o.order_id, o.status, o.sealed`,
+    [
+      updates.map(([orderId]) => orderId), updates.map(([, c]) => c.status ?? null), updates.map(([, c]) => c.sealed ?? null),
+      updates.map(([, c]) => c.revision.toString()), updates.map(([, c]) => c.updatedAt),
+      ...columns.map(([, , pick]) => rows.map(pick)),
+    ],
+  );
+  return new Map(written.map((row) => [row.order_id as string, { status: row.status, sealed: row.sealed }]));
+}
+
+/**
+ * Set-based (rebuilds apply millions of events): the batch's events are folded per order in
+ * memory, orders whose stream starts in the batch are inserted whole, and the others are
+ * changed in place. Person rows are made again only when the names, or what they repeat of the
+ * order, changed; otherwise they only follow the order's status and sealed flag.
  */
 async function handleBatch(ctx: ProjectionContext, batch: readonly RecordedEvent[]): Promise<void> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
   if (events.length === 0) return;
-  // An order whose stream starts in this batch has no row to read (a replayed one does, but the
-  // revision guard of writeOrders keeps it): in a rebuild that is most orders of a batch.
-  const firstRevision = new Map<string, bigint>();
-  for (const event of events) if (!firstRevision.has(event.orderId)) firstRevision.set(event.orderId, event.revision);
-  const known = [...firstRevision].filter(([, revision]) => revision > 0n).map(([orderId]) => orderId);
-  const { rows } =
-    known.length === 0
-      ? { rows: [] }
-      : await ctx.db.query(`SELECT order_id, status, sealed, revision, updated_at FROM ${ctx.table('orders')} WHERE order_id = ANY ($1::uuid[])`, [known]);
-  const pending = new Map<string, PendingOrder>(
-    rows.map((row) => [
-      row.order_id as string,
-      { status: row.status, sealed: row.sealed, revision: BigInt(row.revision), updatedAt: (row.updated_at as Date).toISOString(), changed: false },
-    ]),
-  );
-  for (const event of events) {
-    const order = pending.get(event.orderId);
-    if (order && order.revision >= event.revision) continue;
-    const updatedAt = event.metadata.occurredAt ?? event.recordedAt.toISOString();
-    if (event.type === 'OrderDrafted' || event.type === 'OrderAdded' || event.type === 'OrderCloned' || event.type === 'OrderModified') {
-      // A modification keeps the status; an order added from a sealed draft stays sealed.
-      const status = DATA_STATUS[event.type] ?? order?.status;
-      if (status === undefined) continue;
-      pending.set(event.orderId, { status, sealed: order?.sealed ?? false, revision: event.revision, updatedAt, data: event.data.data, changed: true });
-    } else if (order && FLAGS[event.type]) {
-      const flags = FLAGS[event.type]!;
-      pending.set(event.orderId, { ...order, ...flags, revision: event.revision, updatedAt, changed: true });
+  const seen = streamsSeenBefore(events);
+  const created: { order: OrderRow; data: DraftOrderData }[] = [];
+  const updated: [string, OrderChange][] = [];
+  for (const [orderId, change] of changesOf(events)) {
+    if (seen.has(orderStream(orderId))) updated.push([orderId, change]);
+    else if (change.data && change.status) {
+      created.push({ order: orderRow(orderId, change.data, change.status, change.sealed ?? false, change.revision, change.updatedAt), data: change.data });
     }
   }
-  const changed = [...pending.entries()].filter(([, order]) => order.changed);
-  const withData = changed.filter(([, order]) => order.data !== undefined);
-  if (withData.length > 0) {
-    await writeOrders(
+  await insertOrders(ctx.db, ctx, created);
+
+  const withData = updated.filter(([, change]) => change.data);
+  const now = new Map([
+    ...(await updateOrders(ctx.db, ctx, withData, true)),
+    ...(await updateOrders(ctx.db, ctx, updated.filter(([, change]) => !change.data), false)),
+  ]);
+  const remade = withData.filter(([orderId, change]) => change.personsChanged && now.has(orderId));
+  const remadeIds = new Set(remade.map(([orderId]) => orderId));
+  if (remade.length > 0) {
+    await ctx.db.query(`DELETE FROM ${ctx.table('persons')} WHERE order_id = ANY($1::uuid[])`, [[...remadeIds]]);
+    await insertPersons(
       ctx.db,
       ctx,
-      withData.map(([orderId, o]) => ({ order: orderRow(orderId, o.data!, o.status, o.sealed, o.revision, o.updatedAt), data: o.data! })),
+      remade.map(([orderId, { data, revision, updatedAt }]) => {
+        const { status, sealed } = now.get(orderId)!;
+        return { order: orderRow(orderId, data!, status, sealed, revision, updatedAt), data: data! };
+      }),
     );
   }
-  const flagsOnly = changed.filter(([, order]) => order.data === undefined);
-  if (flagsOnly.length === 0) return;
-  const params = [
-    flagsOnly.map(([orderId]) => orderId),
-    flagsOnly.map(([, o]) => o.status),
-    flagsOnly.map(([, o]) => o.sealed),
-    flagsOnly.map(([, o]) => o.revision.toString()),
-    flagsOnly.map(([, o]) => o.updatedAt),
-  ];
-  const changes = `unnest($1::uuid[], $2::text[], $3::boolean[], $4::bigint[], $5::timestamptz[]) AS c(order_id, status, sealed, revision, updated_at)`;
+  // Only a status or seal the batch set can differ from what the person rows repeat.
+  const flagged = new Set(updated.filter(([, change]) => change.status !== undefined || change.sealed !== undefined).map(([orderId]) => orderId));
+  const kept = [...now].filter(([orderId]) => flagged.has(orderId) && !remadeIds.has(orderId));
+  if (kept.length === 0) return;
   await ctx.db.query(
-    `UPDATE ${ctx.table('orders')} o SET status = c.status, sealed = c.sealed, revision = c.revision, updated_at = c.updated_at
-       FROM ${changes} WHERE o.order_id = c.order_id AND o.revision < c.revision`,
-    params,
-  );
-  await ctx.db.query(
-    `UPDATE ${ctx.table('persons')} p SET status = c.status, sealed = c.sealed FROM ${changes} WHERE p.order_id = c.order_id`,
-    params,
+    `UPDATE ${ctx.table('persons')} p SET status = c.status, sealed = c.sealed
+       FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS c(order_id, status, sealed)
+      WHERE p.order_id = c.order_id AND (p.status, p.sealed) IS DISTINCT FROM (c.status, c.sealed)`,
+    [kept.map(([orderId]) => orderId), kept.map(([, o]) => o.status), kept.map(([, o]) => o.sealed)],
   );
 }
 

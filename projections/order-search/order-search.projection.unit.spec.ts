@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+import { OrderGenerator } from '../../src/demo/order-generator';
+import { diffData, OrderData } from '../../src/orders/order-data';
 import { fullOrderData } from '../../src/orders/order.fixtures.spec';
-import { personRows, splitAlias } from './order-search.projection';
+import { changesPersons, personRows, splitAlias } from './order-search.projection';
 
 describe('order search rows', () => {
   it("splits an NCIC alias 'LAST, FIRST MIDDLE' at the comma, keeping the first given name", () => {
@@ -24,5 +27,46 @@ describe('order search rows', () => {
   it("leaves out a draft's persons that have no name yet", () => {
     const draft = { court: fullOrderData().court, orderType: 'DV-110' as const, restrainedPerson: { sex: 'M' as const }, protectedPersons: [{ firstName: 'Ann' }] };
     expect(personRows(draft)).toEqual([{ role: 'PROTECTED', kind: 'NAME', lastName: null, firstName: 'Ann', dateOfBirth: null }]);
+  });
+});
+
+describe('which modifications make the person rows again', () => {
+  const RESTRAINED_KEYS = ['lastName', 'firstName', 'aliases', 'dateOfBirth', 'sex', 'race', 'height', 'address'] as const;
+  const ORDER_KEYS = ['caseNumber', 'court', 'orderType', 'issuedDate', 'expirationDate', 'hearingDate', 'judge', 'protectedPersons', 'conditions'] as const;
+  /** `before` with a random choice of its fields taken from `other`. */
+  const mix = (before: OrderData, other: OrderData, takeOrder: boolean[], takeRestrained: boolean[]): OrderData => ({
+    ...before,
+    ...Object.fromEntries(ORDER_KEYS.filter((_, i) => takeOrder[i]).map((key) => [key, other[key]])),
+    restrainedPerson: {
+      ...before.restrainedPerson,
+      ...Object.fromEntries(RESTRAINED_KEYS.filter((_, i) => takeRestrained[i]).map((key) => [key, other.restrainedPerson[key]])),
+    },
+  });
+  const repeated = (data: OrderData) => [data.court.ori, data.orderType, data.restrainedPerson.lastName, data.restrainedPerson.firstName];
+
+  it('includes every change that alters a person row or what person rows repeat of the order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.array(fc.boolean(), { minLength: ORDER_KEYS.length, maxLength: ORDER_KEYS.length }),
+        fc.array(fc.boolean(), { minLength: RESTRAINED_KEYS.length, maxLength: RESTRAINED_KEYS.length }),
+        (seed, takeOrder, takeRestrained) => {
+          const generator = new OrderGenerator(seed);
+          const before = generator.order();
+          const after = mix(before, generator.order(), takeOrder, takeRestrained);
+          const same = JSON.stringify([personRows(before), repeated(before)]) === JSON.stringify([personRows(after), repeated(after)]);
+          expect(changesPersons(diffData(before, after)) || same).toBe(true);
+        },
+      ),
+      // Enough runs that a change of any single field alone comes up many times.
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves them alone for a correction of the hearing date, the judge or the conditions', () => {
+    const before = fullOrderData();
+    const after = { ...before, hearingDate: '2025-05-05', judge: 'Hon. Someone Else', conditions: [{ code: '02' as const }] };
+    expect(changesPersons(diffData(before, after))).toBe(false);
+    expect(changesPersons(diffData(before, { ...before, protectedPersons: [{ ...before.protectedPersons[0], dateOfBirth: '1991-01-01' }] }))).toBe(true);
   });
 });

@@ -72,3 +72,15 @@ export function tableNames(projection: Pick<Projection, 'name' | 'tables'>, gene
     },
   };
 }
+
+/**
+ * The streams of a batch that may already have rows: those whose first event in the batch is
+ * not the stream's first. A stream that starts in the batch has none in this generation, because
+ * every event the generation applied lies at or before its checkpoint and this batch after it,
+ * so handlers need not read (or upsert) what cannot be there.
+ */
+export function streamsSeenBefore<E extends Pick<RecordedEvent, 'stream' | 'revision'>>(batch: readonly E[]): Set<string> {
+  const first = new Map<string, bigint>();
+  for (const event of batch) if (!first.has(event.stream)) first.set(event.stream, event.revision);
+  return new Set([...first].filter(([, revision]) => revision > 0n).map(([stream]) => stream));
+}

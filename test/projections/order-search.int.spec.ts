@@ -4,7 +4,7 @@ import { actors, COURT_ORI, command, fullOrderData, OTHER_COURT_ORI } from '../.
 import { tableNames } from '../../src/projection-engine/projection';
 import { liveGeneration } from '../../src/projection-engine/projection-registry';
 import { ValidationError } from '../../src/shared/domain-error';
-import { orderRow, orderSearchProjection, writeOrders } from '../../projections/order-search/order-search.projection';
+import { orderRow, orderSearchProjection, insertOrders } from '../../projections/order-search/order-search.projection';
 import { COUNT_CAP, OrderSearchCriteria, OrderSearchPage, searchOrders } from '../../projections/order-search/order-search.query';
 import { ProjectionHarness, projectionHarness } from '../support/projection-harness';
 
@@ -260,6 +260,44 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     ]);
   });
 
+  it('follows changes made in a later batch than the entry, touching person rows only when their names or repeated columns change', async () => {
+    // The physical table: a row version's ctid shows whether it was written again.
+    const persons = tableNames(orderSearchProjection, (await liveGeneration(h.db.pool, orderSearchProjection.name))!.generation).table('persons');
+    const personRows = async (orderId: string) =>
+      (await h.db.pool.query(`SELECT ctid::text, status, court_ori FROM ${persons} WHERE order_id = $1 ORDER BY ctid`, [orderId])).rows;
+    const id = await addOrder(h, { last: 'Mouse', caseNumber: 'FL-LATER-1' });
+    await h.project();
+    const entered = await personRows(id);
+    // A case number correction changes the order row only.
+    await h.order(command('ModifyOrder', { orderId: id, patch: { caseNumber: 'FL-LATER-2', hearingDate: '2025-04-01' } }));
+    await h.project();
+    expect((await search(h, { caseNumber: 'FL-LATER-2' })).items.map((i) => i.orderId)).toEqual([id]);
+    expect((await search(h, { caseNumber: 'FL-LATER-1' })).totalCount).toBe(0);
+    expect(await personRows(id)).toEqual(entered);
+    // A change of court is repeated in every person row.
+    await h.order(command('ModifyOrder', { orderId: id, patch: { court: { ...fullOrderData().court, ori: OTHER_COURT_ORI } } }));
+    await h.project();
+    expect((await search(h, { lastName: 'Mouse', courtOris: [OTHER_COURT_ORI] })).items.map((i) => i.orderId)).toEqual([id]);
+    expect(new Set((await personRows(id)).map((row) => row.court_ori))).toEqual(new Set([OTHER_COURT_ORI]));
+    // A cancellation reaches the person rows the search filters on.
+    await h.order(command('CancelOrder', { orderId: id, reason: 'TERMINATED_BY_COURT' }));
+    await h.project();
+    expect((await search(h, { lastName: 'Mouse', statuses: ['ACTIVE'] })).totalCount).toBe(0);
+    expect((await search(h, { lastName: 'Mouse', statuses: ['CANCELLED'] })).items.map((i) => [i.orderId, i.status])).toEqual([[id, 'CANCELLED']]);
+  });
+
+  it('keeps a sealed draft sealed when it is added in a later batch', async () => {
+    const orderId = randomUUID();
+    const data = orderData({ last: 'Mouse' });
+    await h.order(command('DraftOrder', { orderId, data: { court: data.court, orderType: data.orderType, restrainedPerson: { lastName: 'Mouse' } }, actor: actors.sealedClerk }));
+    await h.order(command('SealOrder', { orderId, actor: actors.sealedClerk }));
+    await h.project();
+    await h.order(command('AddOrder', { orderId, data, submitToCarpos: false, actor: actors.sealedClerk }));
+    await h.project();
+    expect((await search(h, { lastName: 'Mouse' }, 1, unsealedOnly)).totalCount).toBe(0);
+    expect((await search(h, { lastName: 'Mouse' }, 1, everyone)).items.map((i) => [i.orderId, i.status, i.sealed])).toEqual([[orderId, 'ACTIVE', true]]);
+  });
+
   it('finds a cloned order under its own id beside its source', async () => {
     const source = await addOrder(h, { last: 'Mouse' });
     const cloneId = randomUUID();
@@ -347,7 +385,7 @@ describe('order search: totals beyond the count cap', () => {
         const data = orderData(spec);
         return { order: orderRow(randomUUID(), data, 'ACTIVE', false, 0n, new Date().toISOString()), data };
       });
-      await writeOrders(h.db.pool, names, entries);
+      await insertOrders(h.db.pool, names, entries);
     }
     await h.db.pool.query(`ANALYZE ${names.table('persons')}`);
   }
