@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { isTransientDatabaseError } from '../postgres/transient-error';
-import type { Projection } from './projection';
+import type { PreparedWrites, Projection } from './projection';
 import { applyBatch, GenerationRow, getGeneration, ProjectionHandlerError, recordFailure } from './projection-registry';
 
 export interface RunOptions {
@@ -21,6 +21,16 @@ export interface RunOptions {
 export type RunOutcome = 'stopped' | 'retired' | 'live-stop';
 
 const TIMEOUT = Symbol('timeout');
+
+/** A batch's prepared writes; undefined when the projection cannot prepare, or preparing failed (applying it names the event). */
+function prepare(projection: Projection, batch: readonly RecordedEvent[]): PreparedWrites | undefined {
+  if (!projection.prepareBatch || batch.length < 2) return undefined;
+  try {
+    return projection.prepareBatch(batch);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * True when the store holds at most `slack` events of the projection's types after the
@@ -65,32 +75,50 @@ export async function runGeneration(
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   const iterator = subscription[Symbol.asyncIterator]();
   let pending = iterator.next();
+
+  /** The next batch from the subscription, prepared if the projection can; undefined once the subscription ended. */
+  const gather = async (): Promise<{ batch: RecordedEvent[]; prepared?: PreparedWrites } | undefined> => {
+    const batch: RecordedEvent[] = [];
+    // A batch is applied flushMs after its FIRST event at the latest: timing from the last
+    // one would hold a steady trickle of events back until the batch is full. One timer per
+    // batch, not per event: a rebuild takes millions of events through here.
+    let timer: NodeJS.Timeout | undefined;
+    const flushed = new Promise<typeof TIMEOUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMEOUT), flushMs);
+    });
+    try {
+      while (batch.length < batchSize) {
+        const next = await Promise.race([pending, flushed]);
+        if (next === TIMEOUT) break;
+        if (next.done) return undefined;
+        if (batch.length === 0) timer!.refresh();
+        batch.push(next.value);
+        pending = iterator.next();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return { batch, prepared: prepare(projection, batch) };
+  };
+
+  // Each batch is gathered and prepared while the one before it is being written.
+  let next = gather();
   try {
     while (!options.signal?.aborted) {
-      const batch: RecordedEvent[] = [];
-      // A batch is applied flushMs after its FIRST event at the latest: timing from the last
-      // one would hold a steady trickle of events back until the batch is full. One timer per
-      // batch, not per event: a rebuild takes millions of events through here.
-      let timer: NodeJS.Timeout | undefined;
-      const flushed = new Promise<typeof TIMEOUT>((resolve) => {
-        timer = setTimeout(() => resolve(TIMEOUT), flushMs);
-      });
-      try {
-        while (batch.length < batchSize) {
-          const next = await Promise.race([pending, flushed]);
-          if (next === TIMEOUT) break;
-          if (next.done) return 'stopped';
-          if (batch.length === 0) timer!.refresh();
-          batch.push(next.value);
-          pending = iterator.next();
-        }
-      } finally {
-        clearTimeout(timer);
-      }
+      const gathered = await next;
+      if (!gathered) return 'stopped';
+      const { batch, prepared } = gathered;
       if (batch.length > 0) {
-        row = await applyBatch(pool, projection, generation, batch);
+        const applying = applyBatch(pool, projection, generation, batch, prepared);
+        next = gather();
+        // Left behind if this run ends first; the subscription's close settles it.
+        next.catch(() => undefined);
+        row = await applying;
         if (row.state === 'retired') return 'retired';
         options.onBatch?.(row, batch);
+      } else {
+        next = gather();
+        next.catch(() => undefined);
       }
       // Under steady traffic a run may never see an empty flush interval, so a short batch counts as live too.
       const live = batch.length < batchSize && !options.signal?.aborted;

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import { runSchemaDdl } from '../postgres/schema-ddl';
 import { inTransaction } from '../postgres/transaction';
-import { Projection, tableNames, viewName } from './projection';
+import { PreparedWrites, Projection, tableNames, viewName } from './projection';
 
 /**
  * Where every projection generation keeps its checkpoint and state. `checkpoint` is the global
@@ -119,6 +119,7 @@ export async function applyBatch(
   projection: Projection,
   generation: number,
   events: readonly RecordedEvent[],
+  prepared?: PreparedWrites,
 ): Promise<GenerationRow> {
   const client = await pool.connect();
   let current: RecordedEvent | undefined;
@@ -142,9 +143,12 @@ export async function applyBatch(
       return before;
     }
     const ctx = { db: client, ...tableNames(projection, generation) };
-    if (projection.handleBatch && fresh.length > 1) {
+    if ((projection.prepareBatch || projection.handleBatch) && fresh.length > 1) {
       try {
-        await projection.handleBatch(ctx, fresh);
+        // A batch prepared ahead is used only if none of it was applied meanwhile.
+        if (prepared && fresh.length === events.length) await prepared(ctx);
+        else if (projection.prepareBatch) await projection.prepareBatch(fresh)(ctx);
+        else await projection.handleBatch!(ctx, fresh);
       } catch {
         // Which event? Apply them singly: those before the culprit commit, the culprit is named.
         await client.query('ROLLBACK');

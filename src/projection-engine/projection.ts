@@ -43,7 +43,19 @@ export interface Projection {
    * applies its events singly to name the one that fails.
    */
   handleBatch?(ctx: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Optional set-based form split in two, for a projection whose writes need nothing read from
+   * its own tables first: the CPU work of a batch (decoding, folding, building statement
+   * parameters) is done here and returns the writes, which run later in the batch's
+   * transaction. The runner prepares the next batch while the previous one is being written,
+   * so Node and PostgreSQL work at the same time. Must be pure: no I/O, nothing kept between
+   * calls. A projection with it needs no handleBatch.
+   */
+  prepareBatch?(events: readonly RecordedEvent[]): PreparedWrites;
 }
+
+/** The writes of a prepared batch, run in the batch's transaction. */
+export type PreparedWrites = (ctx: ProjectionContext) => Promise<void>;
 
 export interface TableNames {
   /** Physical name of a logical table in the generation being written, e.g. `order_search_persons_g2`. */

@@ -1,0 +1,79 @@
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
+import { runGeneration } from '../../src/projection-engine/generation-runner';
+import { PreparedWrites, Projection } from '../../src/projection-engine/projection';
+import { createGeneration, ensureRegistrySchema, ProjectionHandlerError, swapLive } from '../../src/projection-engine/projection-registry';
+import { newEvent } from '../event-store/event-store.conformance';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { tally, tallyCounts } from '../support/tally-projection';
+
+/** The tally, prepared ahead: counting in prepareBatch, one insert in the writes. */
+function preparedTally(hooks: { prepared?: (size: number) => void; writing?: () => Promise<void>; written?: () => void } = {}): Projection {
+  const prepareBatch = (events: Parameters<NonNullable<Projection['prepareBatch']>>[0]): PreparedWrites => {
+    if (events.some((event) => event.data.poison)) throw new Error('cannot count this batch');
+    const perStream = new Map<string, { events: number; last: bigint }>();
+    for (const event of events) perStream.set(event.stream, { events: (perStream.get(event.stream)?.events ?? 0) + 1, last: event.position });
+    hooks.prepared?.(events.length);
+    return async ({ db, table }) => {
+      await hooks.writing?.();
+      await db.query(
+        `INSERT INTO ${table('streams')} (stream, events, last_position)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+         ON CONFLICT (stream) DO UPDATE SET events = ${table('streams')}.events + excluded.events, last_position = excluded.last_position`,
+        [[...perStream.keys()], [...perStream.values()].map((v) => v.events), [...perStream.values()].map((v) => v.last.toString())],
+      );
+      hooks.written?.();
+    };
+  };
+  return { ...tally, prepareBatch, handle: (ctx, event) => (event.data.poison ? tally.handle(ctx, event) : prepareBatch([event])(ctx)) };
+}
+
+describe('running a generation with batches prepared ahead', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    await PostgresEventStore.ensureSchema(db.pool);
+    await ensureRegistrySchema(db.pool);
+    store = new PostgresEventStore(db.pool);
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  const runToEnd = async (projection: Projection) => {
+    const { generation } = await createGeneration(db.pool, projection);
+    await swapLive(db.pool, projection, generation);
+    return runGeneration(db.pool, store, projection, generation, { batchSize: 10, flushMs: 50, onLive: async () => 'stop' });
+  };
+
+  it('prepares the next batch while the one before it is being written, and counts every event once', async () => {
+    for (let i = 0; i < 30; i++) await store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
+    const log: string[] = [];
+    let secondPrepared: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => (secondPrepared = resolve));
+    const projection = preparedTally({
+      prepared: (size) => {
+        log.push(`prepared ${size}`);
+        if (log.filter((entry) => entry.startsWith('prepared')).length === 2) secondPrepared();
+      },
+      // The first batch's writes wait (at most a second) for the second batch to be prepared.
+      writing: async () => {
+        if (!log.includes('written')) await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      },
+      written: () => log.push('written'),
+    });
+    expect(await runToEnd(projection)).toBe('live-stop');
+    expect(log.slice(0, 3)).toEqual(['prepared 10', 'prepared 10', 'written']);
+    expect(await tallyCounts(db.pool)).toEqual({ s0: 10, s1: 10, s2: 10 });
+  });
+
+  it('names the event when preparing its batch fails, keeping the events before it', async () => {
+    await store.append('a', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
+    await store.append('b', [newEvent('Counted', { poison: true }), newEvent('Counted')], 'no_stream');
+    const error = await runToEnd(preparedTally()).catch((e) => e);
+    expect(error).toBeInstanceOf(ProjectionHandlerError);
+    expect(error.event).toMatchObject({ stream: 'b', revision: 0n });
+    expect(await tallyCounts(db.pool)).toEqual({ a: 2 });
+  });
+});
