@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import type { DraftOrderData, FieldChange } from '../../src/orders/order-data';
-import type { Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
+import type { PreparedWrites, Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
 import { streamsSeenBefore } from '../../src/projection-engine/projection';
+import { copyRows, copyText, CopyValue } from '../../src/postgres/copy-rows';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import { orderStream } from '../../src/orders/order.decider';
 import type { OrderEventType } from '../../src/orders/order.events';
@@ -207,41 +208,57 @@ interface PersonEntry {
   data: DraftOrderData;
 }
 
-/** Person rows of the given orders (whose old rows, if any, are gone), and every name in the dictionary. */
-async function insertPersons(db: Db, { table }: TableNames, entries: readonly PersonEntry[]): Promise<void> {
-  const persons = entries.flatMap(({ order, data }) => personRows(data).map((person) => ({ order, person })));
-  if (persons.length === 0) return;
-  const column = <T>(pick: (entry: (typeof persons)[number]) => T) => persons.map(pick);
-  await db.query(
-    `INSERT INTO ${table('persons')} (order_id, role, kind, last_name, first_name, date_of_birth,
-                                      status, sealed, court_ori, order_type, sort_last, sort_first)
-       SELECT p.order_id, p.role, p.kind, p.last_name, p.first_name, p.date_of_birth,
-              p.status, p.sealed, p.court_ori, p.order_type, lower(p.sort_last), lower(p.sort_first)
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[],
-                     $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[])
-              AS p(order_id, role, kind, last_name, first_name, date_of_birth, status, sealed, court_ori, order_type, sort_last, sort_first)`,
-    [
-      column((e) => e.order.orderId), column((e) => e.person.role), column((e) => e.person.kind), column((e) => e.person.lastName),
-      column((e) => e.person.firstName), column((e) => e.person.dateOfBirth), column((e) => e.order.status),
-      column((e) => e.order.sealed), column((e) => e.order.courtOri), column((e) => e.order.orderType),
-      column((e) => e.order.restrainedLastName), column((e) => e.order.restrainedFirstName),
-    ],
-  );
+const PERSON_COLUMNS = [
+  'order_id', 'role', 'kind', 'last_name', 'first_name', 'date_of_birth', 'status', 'sealed', 'court_ori', 'order_type', 'sort_last', 'sort_first',
+];
+
+/** Person rows ready to load, and the names they bring to the dictionary. */
+interface PersonRows {
+  text: string;
+  names: string[];
+}
+
+/**
+ * The person rows of orders, in COPY text. The sort keys are lower-cased here: they only order
+ * results, all of one order's rows get the same, and COPY cannot apply lower(). The search keys
+ * (last_key, first_key) stay PostgreSQL's lower(), the function that folds the search term.
+ */
+function personsOf(entries: readonly PersonEntry[]): PersonRows {
+  const rows: CopyValue[][] = [];
+  const names = new Set<string>();
+  for (const { order, data } of entries) {
+    for (const person of personRows(data)) {
+      rows.push([
+        order.orderId, person.role, person.kind, person.lastName, person.firstName, person.dateOfBirth, order.status, order.sealed,
+        order.courtOri, order.orderType, order.restrainedLastName?.toLowerCase() ?? null, order.restrainedFirstName?.toLowerCase() ?? null,
+      ]);
+      if (person.lastName !== null) names.add(person.lastName);
+      if (person.firstName !== null) names.add(person.firstName);
+    }
+  }
+  return { text: copyText(rows), names: [...names] };
+}
+
+/** Loads person rows of orders whose old rows, if any, are gone, and adds their names to the dictionary. */
+async function writePersons(db: Db, { table }: TableNames, persons: PersonRows): Promise<void> {
+  await copyRows(db, table('persons'), PERSON_COLUMNS, persons.text);
   // Names are never removed: a stale one only makes a wildcard look up a key nobody has. Most
-  // names of a batch are the same few hundred, so they are told apart here before PostgreSQL sees them.
-  const names = new Set(persons.flatMap((e) => [e.person.lastName, e.person.firstName]).filter((name) => name !== null));
-  await db.query(
-    `INSERT INTO ${table('names')} SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n ON CONFLICT DO NOTHING`,
-    [[...names]],
-  );
+  // names of a batch are the same few hundred, so they are told apart before PostgreSQL sees them.
+  if (persons.names.length === 0) return;
+  await db.query(`INSERT INTO ${table('names')} SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n ON CONFLICT DO NOTHING`, [persons.names]);
 }
 
 /**
  * Writes new orders with their persons and names, many at a time (a batch's new orders, or the
- * benchmark's thousands): arrays bound as parameters and unnested, so it is three statements.
- * An order already there is left as it is (a replayed creation changes nothing).
+ * benchmark's thousands). An order already there is left as it is, and so are its persons (a
+ * replayed creation changes nothing). `persons` may be made ahead, from all the entries.
  */
-export async function insertOrders(db: Db, names: TableNames, entries: { order: OrderRow; data: DraftOrderData }[]): Promise<void> {
+export async function insertOrders(
+  db: Db,
+  names: TableNames,
+  entries: readonly { order: OrderRow; data: DraftOrderData }[],
+  persons?: PersonRows,
+): Promise<void> {
   if (entries.length === 0) return;
   const orders = entries.map((e) => e.order);
   const inserted = await db.query(
@@ -260,7 +277,8 @@ export async function insertOrders(db: Db, names: TableNames, entries: { order: 
     ],
   );
   const fresh = new Set(inserted.rows.map((r) => r.order_id as string));
-  await insertPersons(db, names, entries.filter((e) => fresh.has(e.order.orderId)));
+  const all = fresh.size === entries.length;
+  await writePersons(db, names, all && persons ? persons : personsOf(entries.filter((e) => fresh.has(e.order.orderId))));
 }
 
 /** What one batch does to one order: the last data its events carried, and the flags they set. */
@@ -349,14 +367,13 @@ async function updateOrders(db: Db, { table }: TableNames, updates: readonly [st
 }
 
 /**
- * Set-based (rebuilds apply millions of events): the batch's events are folded per order in
- * memory, orders whose stream starts in the batch are inserted whole, and the others are
- * changed in place. Person rows are made again only when the names, or what they repeat of the
- * order, changed; otherwise they only follow the order's status and sealed flag.
+ * Set-based (rebuilds apply millions of events), and prepared ahead: the batch's events are
+ * folded per order in memory, orders whose stream starts in the batch are inserted whole, and
+ * the others are changed in place. Person rows are made again only when the names, or what
+ * they repeat of the order, changed; otherwise they only follow the order's status and seal.
  */
-async function handleBatch(ctx: ProjectionContext, batch: readonly RecordedEvent[]): Promise<void> {
+function prepareBatch(batch: readonly RecordedEvent[]): PreparedWrites {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-  if (events.length === 0) return;
   const seen = streamsSeenBefore(events);
   const created: { order: OrderRow; data: DraftOrderData }[] = [];
   const updated: [string, OrderChange][] = [];
@@ -366,36 +383,40 @@ async function handleBatch(ctx: ProjectionContext, batch: readonly RecordedEvent
       created.push({ order: orderRow(orderId, change.data, change.status, change.sealed ?? false, change.revision, change.updatedAt), data: change.data });
     }
   }
-  await insertOrders(ctx.db, ctx, created);
-
   const withData = updated.filter(([, change]) => change.data);
-  const now = new Map([
-    ...(await updateOrders(ctx.db, ctx, withData, true)),
-    ...(await updateOrders(ctx.db, ctx, updated.filter(([, change]) => !change.data), false)),
-  ]);
-  const remade = withData.filter(([orderId, change]) => change.personsChanged && now.has(orderId));
-  const remadeIds = new Set(remade.map(([orderId]) => orderId));
-  if (remade.length > 0) {
-    await ctx.db.query(`DELETE FROM ${ctx.table('persons')} WHERE order_id = ANY($1::uuid[])`, [[...remadeIds]]);
-    await insertPersons(
-      ctx.db,
-      ctx,
-      remade.map(([orderId, { data, revision, updatedAt }]) => {
-        const { status, sealed } = now.get(orderId)!;
-        return { order: orderRow(orderId, data!, status, sealed, revision, updatedAt), data: data! };
-      }),
-    );
-  }
+  const flagsOnly = updated.filter(([, change]) => !change.data);
   // Only a status or seal the batch set can differ from what the person rows repeat.
   const flagged = new Set(updated.filter(([, change]) => change.status !== undefined || change.sealed !== undefined).map(([orderId]) => orderId));
-  const kept = [...now].filter(([orderId]) => flagged.has(orderId) && !remadeIds.has(orderId));
-  if (kept.length === 0) return;
-  await ctx.db.query(
-    `UPDATE ${ctx.table('persons')} p SET status = c.status, sealed = c.sealed
-       FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS c(order_id, status, sealed)
-      WHERE p.order_id = c.order_id AND (p.status, p.sealed) IS DISTINCT FROM (c.status, c.sealed)`,
-    [kept.map(([orderId]) => orderId), kept.map(([, o]) => o.status), kept.map(([, o]) => o.sealed)],
-  );
+
+  const createdPersons = personsOf(created);
+
+  return async (ctx) => {
+    await insertOrders(ctx.db, ctx, created, createdPersons);
+    const now = new Map([...(await updateOrders(ctx.db, ctx, withData, true)), ...(await updateOrders(ctx.db, ctx, flagsOnly, false))]);
+    const remade = withData.filter(([orderId, change]) => change.personsChanged && now.has(orderId));
+    const remadeIds = new Set(remade.map(([orderId]) => orderId));
+    if (remade.length > 0) {
+      await ctx.db.query(`DELETE FROM ${ctx.table('persons')} WHERE order_id = ANY($1::uuid[])`, [[...remadeIds]]);
+      await writePersons(
+        ctx.db,
+        ctx,
+        personsOf(
+          remade.map(([orderId, { data, revision, updatedAt }]) => {
+            const { status, sealed } = now.get(orderId)!;
+            return { order: orderRow(orderId, data!, status, sealed, revision, updatedAt), data: data! };
+          }),
+        ),
+      );
+    }
+    const kept = [...now].filter(([orderId]) => flagged.has(orderId) && !remadeIds.has(orderId));
+    if (kept.length === 0) return;
+    await ctx.db.query(
+      `UPDATE ${ctx.table('persons')} p SET status = c.status, sealed = c.sealed
+         FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS c(order_id, status, sealed)
+        WHERE p.order_id = c.order_id AND (p.status, p.sealed) IS DISTINCT FROM (c.status, c.sealed)`,
+      [kept.map(([orderId]) => orderId), kept.map(([, o]) => o.status), kept.map(([, o]) => o.sealed)],
+    );
+  };
 }
 
 export const orderSearchProjection: Projection = {
@@ -405,6 +426,6 @@ export const orderSearchProjection: Projection = {
   tables: TABLES,
   createTables,
   createIndexes,
-  handle: (ctx, event) => handleBatch(ctx, [event]),
-  handleBatch,
+  handle: (ctx, event) => prepareBatch([event])(ctx),
+  prepareBatch,
 };

@@ -312,8 +312,14 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     await h.order(command('ModifyOrder', { orderId: id, patch: { restrainedPerson: { lastName: 'Rat' } } }));
     await h.project();
     const live = await liveGeneration(h.db.pool, orderSearchProjection.name);
-    const ctx = { db: h.db.pool, ...tableNames(orderSearchProjection, live!.generation) };
-    for (const event of await h.store.readStream(`order-${id}`)) await orderSearchProjection.handle(ctx, event);
+    // A connection of its own, as the engine gives handlers (person rows are loaded by COPY).
+    const client = await h.db.pool.connect();
+    try {
+      const ctx = { db: client, ...tableNames(orderSearchProjection, live!.generation) };
+      for (const event of await h.store.readStream(`order-${id}`)) await orderSearchProjection.handle(ctx, event);
+    } finally {
+      client.release();
+    }
     expect((await search(h, { lastName: 'Mouse' })).totalCount).toBe(0);
     expect((await search(h, { lastName: 'Rat' })).totalCount).toBe(1);
     expect((await h.db.pool.query('SELECT count(*)::int AS n FROM order_search_persons WHERE order_id = $1', [id])).rows[0].n).toBe(2);
@@ -385,7 +391,8 @@ describe('order search: totals beyond the count cap', () => {
         const data = orderData(spec);
         return { order: orderRow(randomUUID(), data, 'ACTIVE', false, 0n, new Date().toISOString()), data };
       });
-      await insertOrders(h.db.pool, names, entries);
+      const client = await h.db.pool.connect();
+      await insertOrders(client, names, entries).finally(() => client.release());
     }
     await h.db.pool.query(`ANALYZE ${names.table('persons')}`);
   }
