@@ -1,5 +1,5 @@
 import type { Projection } from '../../src/projection-engine/projection';
-import { streamsSeenBefore } from '../../src/projection-engine/projection';
+import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
 import { foldOrderEvent, ORDER_EVENT_TYPES, OrderFold, recordedOrderEvent } from '../../src/orders/order-history';
 
 /**
@@ -24,39 +24,49 @@ export const orderDetailProjection: Projection = {
       state    json NOT NULL,
       meta     json NOT NULL
     )`,
-  handle(ctx, event) {
-    return orderDetailProjection.handleBatch!(ctx, [event]);
-  },
-  // Set-based: one read of the batch's orders seen before, the fold in memory, one write
-  // (rebuilds apply millions of events).
-  async handleBatch({ db, table }, batch) {
+  handle: (ctx, event) => prepareAndWrite(orderDetailProjection, ctx, [event]),
+  // Set-based (rebuilds apply millions of events): the folds of the batch's orders seen before
+  // are taken from the batch before (still being written) or read, the events folded in
+  // memory, and the changed folds written with one statement.
+  async prepareBatch(batch, { db, table, previous }) {
     const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-    if (events.length === 0) return;
+    const folds = new Map<string, OrderFold>();
     const seen = streamsSeenBefore(events);
-    const toRead = [...new Set(events.filter((event) => seen.has(event.stream)).map((event) => event.orderId))];
-    const { rows } =
-      toRead.length === 0
-        ? { rows: [] }
-        : await db.query<OrderFold & { order_id: string }>(`SELECT order_id, state, meta FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [toRead]);
-    const folds = new Map<string, OrderFold>(rows.map((row) => [row.order_id, { state: row.state, meta: row.meta }]));
-    const changed = new Set<string>();
-    for (const event of events) {
-      const previous = folds.get(event.orderId);
-      if (previous && previous.meta.revision >= Number(event.revision)) continue;
-      folds.set(event.orderId, foldOrderEvent(previous, event));
-      changed.add(event.orderId);
+    const toRead = new Set<string>();
+    for (const { orderId, stream } of events) {
+      if (!seen.has(stream) || folds.has(orderId)) continue;
+      const written = previous?.rows?.get(orderId) as OrderFold | undefined;
+      if (written) folds.set(orderId, written);
+      else toRead.add(orderId);
     }
-    if (changed.size === 0) return;
-    const upserts = [...changed].map((orderId) => {
-      const { state, meta } = folds.get(orderId)!;
-      return { order_id: orderId, revision: meta.revision, state, meta };
-    });
-    await db.query(
-      `INSERT INTO ${table('orders')} AS o (order_id, revision, state, meta)
-       SELECT order_id, revision, state, meta FROM json_to_recordset($1::json) AS r(order_id text, revision bigint, state json, meta json)
-       ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state, meta = EXCLUDED.meta
-       WHERE o.revision < EXCLUDED.revision`,
-      [JSON.stringify(upserts)],
-    );
+    if (toRead.size > 0) {
+      const { rows } = await db.query<OrderFold & { order_id: string }>(
+        `SELECT order_id, state, meta FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`,
+        [[...toRead]],
+      );
+      for (const row of rows) folds.set(row.order_id, { state: row.state, meta: row.meta });
+    }
+    const changed = new Map<string, OrderFold>();
+    for (const event of events) {
+      const previousFold = folds.get(event.orderId);
+      if (previousFold && previousFold.meta.revision >= Number(event.revision)) continue;
+      const fold = foldOrderEvent(previousFold, event);
+      folds.set(event.orderId, fold);
+      changed.set(event.orderId, fold);
+    }
+    const upserts = JSON.stringify([...changed].map(([orderId, { state, meta }]) => ({ order_id: orderId, revision: meta.revision, state, meta })));
+    return {
+      rows: changed,
+      async write(ctx) {
+        if (changed.size === 0) return;
+        await ctx.db.query(
+          `INSERT INTO ${ctx.table('orders')} AS o (order_id, revision, state, meta)
+           SELECT order_id, revision, state, meta FROM json_to_recordset($1::json) AS r(order_id text, revision bigint, state json, meta json)
+           ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state, meta = EXCLUDED.meta
+           WHERE o.revision < EXCLUDED.revision`,
+          [upserts],
+        );
+      },
+    };
   },
 };

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import type { DraftOrderData, FieldChange } from '../../src/orders/order-data';
-import type { PreparedWrites, Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
-import { streamsSeenBefore } from '../../src/projection-engine/projection';
+import type { PreparedBatch, Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
+import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
 import { copyRows, copyText, CopyValue } from '../../src/postgres/copy-rows';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import { orderStream } from '../../src/orders/order.decider';
@@ -372,7 +372,7 @@ async function updateOrders(db: Db, { table }: TableNames, updates: readonly [st
  * the others are changed in place. Person rows are made again only when the names, or what
  * they repeat of the order, changed; otherwise they only follow the order's status and seal.
  */
-function prepareBatch(batch: readonly RecordedEvent[]): PreparedWrites {
+async function prepareBatch(batch: readonly RecordedEvent[]): Promise<PreparedBatch> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
   const seen = streamsSeenBefore(events);
   const created: { order: OrderRow; data: DraftOrderData }[] = [];
@@ -390,7 +390,7 @@ function prepareBatch(batch: readonly RecordedEvent[]): PreparedWrites {
 
   const createdPersons = personsOf(created);
 
-  return async (ctx) => {
+  const write = async (ctx: ProjectionContext) => {
     await insertOrders(ctx.db, ctx, created, createdPersons);
     const now = new Map([...(await updateOrders(ctx.db, ctx, withData, true)), ...(await updateOrders(ctx.db, ctx, flagsOnly, false))]);
     const remade = withData.filter(([orderId, change]) => change.personsChanged && now.has(orderId));
@@ -417,6 +417,7 @@ function prepareBatch(batch: readonly RecordedEvent[]): PreparedWrites {
       [kept.map(([orderId]) => orderId), kept.map(([, o]) => o.status), kept.map(([, o]) => o.sealed)],
     );
   };
+  return { write };
 }
 
 export const orderSearchProjection: Projection = {
@@ -426,6 +427,6 @@ export const orderSearchProjection: Projection = {
   tables: TABLES,
   createTables,
   createIndexes,
-  handle: (ctx, event) => prepareBatch([event])(ctx),
+  handle: (ctx, event) => prepareAndWrite(orderSearchProjection, ctx, [event]),
   prepareBatch,
 };

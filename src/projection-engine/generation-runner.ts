@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { isTransientDatabaseError } from '../postgres/transient-error';
-import type { PreparedWrites, Projection } from './projection';
+import { PreparedBatch, Projection, tableNames } from './projection';
 import { applyBatch, GenerationRow, getGeneration, ProjectionHandlerError, recordFailure } from './projection-registry';
 
 export interface RunOptions {
@@ -22,11 +22,21 @@ export type RunOutcome = 'stopped' | 'retired' | 'live-stop';
 
 const TIMEOUT = Symbol('timeout');
 
-/** A batch's prepared writes; undefined when the projection cannot prepare, or preparing failed (applying it names the event). */
-function prepare(projection: Projection, batch: readonly RecordedEvent[]): PreparedWrites | undefined {
+/**
+ * A batch prepared ahead, reading through the pool beside the previous batch's rows; undefined
+ * when the projection does not prepare, or preparing failed (applying the batch then names the
+ * event that fails).
+ */
+async function prepareAhead(
+  pool: Pool,
+  projection: Projection,
+  generation: number,
+  batch: readonly RecordedEvent[],
+  previous: PreparedBatch | undefined,
+): Promise<PreparedBatch | undefined> {
   if (!projection.prepareBatch || batch.length < 2) return undefined;
   try {
-    return projection.prepareBatch(batch);
+    return await projection.prepareBatch(batch, { db: pool, previous, ...tableNames(projection, generation) });
   } catch {
     return undefined;
   }
@@ -76,8 +86,15 @@ export async function runGeneration(
   const iterator = subscription[Symbol.asyncIterator]();
   let pending = iterator.next();
 
-  /** The next batch from the subscription, prepared if the projection can; undefined once the subscription ended. */
-  const gather = async (): Promise<{ batch: RecordedEvent[]; prepared?: PreparedWrites } | undefined> => {
+  /**
+   * The next batch from the subscription, prepared if the projection can, while `applying` (the
+   * batch before) is written. Preparing reads committed rows, so it waits for that batch to
+   * commit unless the batch was prepared too and so says which rows it leaves. Undefined once the
+   * subscription has ended.
+   */
+  const gather = async (
+    applying?: { prepared?: PreparedBatch; done: Promise<unknown> },
+  ): Promise<{ batch: RecordedEvent[]; prepared?: PreparedBatch } | undefined> => {
     const batch: RecordedEvent[] = [];
     // A batch is applied flushMs after its FIRST event at the latest: timing from the last
     // one would hold a steady trickle of events back until the batch is full. One timer per
@@ -98,7 +115,8 @@ export async function runGeneration(
     } finally {
       clearTimeout(timer);
     }
-    return { batch, prepared: prepare(projection, batch) };
+    if (applying && !applying.prepared) await applying.done;
+    return { batch, prepared: await prepareAhead(pool, projection, generation, batch, applying?.prepared) };
   };
 
   // Each batch is gathered and prepared while the one before it is being written.
@@ -110,7 +128,7 @@ export async function runGeneration(
       const { batch, prepared } = gathered;
       if (batch.length > 0) {
         const applying = applyBatch(pool, projection, generation, batch, prepared);
-        next = gather();
+        next = gather({ prepared, done: applying.catch(() => undefined) });
         // Left behind if this run ends first; the subscription's close settles it.
         next.catch(() => undefined);
         row = await applying;

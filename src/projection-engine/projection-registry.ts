@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port';
 import { runSchemaDdl } from '../postgres/schema-ddl';
 import { inTransaction } from '../postgres/transaction';
-import { PreparedWrites, Projection, tableNames, viewName } from './projection';
+import { PreparedBatch, prepareAndWrite, Projection, tableNames, viewName } from './projection';
 
 /**
  * Where every projection generation keeps its checkpoint and state. `checkpoint` is the global
@@ -119,7 +119,7 @@ export async function applyBatch(
   projection: Projection,
   generation: number,
   events: readonly RecordedEvent[],
-  prepared?: PreparedWrites,
+  prepared?: PreparedBatch,
 ): Promise<GenerationRow> {
   const client = await pool.connect();
   let current: RecordedEvent | undefined;
@@ -146,8 +146,8 @@ export async function applyBatch(
     if ((projection.prepareBatch || projection.handleBatch) && fresh.length > 1) {
       try {
         // A batch prepared ahead is used only if none of it was applied meanwhile.
-        if (prepared && fresh.length === events.length) await prepared(ctx);
-        else if (projection.prepareBatch) await projection.prepareBatch(fresh)(ctx);
+        if (prepared && fresh.length === events.length) await prepared.write(ctx);
+        else if (projection.prepareBatch) await prepareAndWrite(projection, ctx, fresh);
         else await projection.handleBatch!(ctx, fresh);
       } catch {
         // Which event? Apply them singly: those before the culprit commit, the culprit is named.

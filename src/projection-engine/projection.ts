@@ -44,18 +44,35 @@ export interface Projection {
    */
   handleBatch?(ctx: ProjectionContext, events: readonly RecordedEvent[]): Promise<void>;
   /**
-   * Optional set-based form split in two, for a projection whose writes need nothing read from
-   * its own tables first: the CPU work of a batch (decoding, folding, building statement
-   * parameters) is done here and returns the writes, which run later in the batch's
-   * transaction. The runner prepares the next batch while the previous one is being written,
-   * so Node and PostgreSQL work at the same time. Must be pure: no I/O, nothing kept between
-   * calls. A projection with it needs no handleBatch.
+   * Optional set-based form in two steps: preparing a batch (decoding, reading what the batch
+   * needs, folding, building statement parameters) and writing what was prepared, in the
+   * batch's transaction. The runner prepares a batch while the one before it is still being
+   * written, so Node and PostgreSQL work at once. Preparing reads through `ahead.db`, which
+   * shows what earlier batches committed but not what the batch before is still writing: the
+   * rows that batch leaves are in `ahead.previous.rows`. Nothing may be kept between calls, and
+   * nothing written while preparing. A projection with it needs no handleBatch; its handle can
+   * be `prepareAndWrite(projection, ctx, [event])`.
    */
-  prepareBatch?(events: readonly RecordedEvent[]): PreparedWrites;
+  prepareBatch?(events: readonly RecordedEvent[], ahead: PrepareContext): Promise<PreparedBatch>;
 }
 
-/** The writes of a prepared batch, run in the batch's transaction. */
-export type PreparedWrites = (ctx: ProjectionContext) => Promise<void>;
+export interface PrepareContext extends TableNames {
+  readonly db: Pick<PoolClient, 'query'>;
+  /** The batch before this one, prepared and not committed yet; absent once it has been. */
+  readonly previous?: PreparedBatch;
+}
+
+export interface PreparedBatch {
+  /** Runs in the batch's transaction. */
+  write(ctx: ProjectionContext): Promise<void>;
+  /** What the writes leave, by key, in the projection's own shape: for preparing the next batch. */
+  readonly rows?: ReadonlyMap<string, unknown>;
+}
+
+/** Prepares and writes a batch at once, in the transaction: the handle of a projection that prepares. */
+export async function prepareAndWrite(projection: Projection, ctx: ProjectionContext, events: readonly RecordedEvent[]): Promise<void> {
+  await (await projection.prepareBatch!(events, ctx)).write(ctx);
+}
 
 export interface TableNames {
   /** Physical name of a logical table in the generation being written, e.g. `order_search_persons_g2`. */

@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { runGeneration } from '../../src/projection-engine/generation-runner';
-import { PreparedWrites, Projection } from '../../src/projection-engine/projection';
+import { PreparedBatch, prepareAndWrite, Projection } from '../../src/projection-engine/projection';
 import { createGeneration, ensureRegistrySchema, ProjectionHandlerError, swapLive } from '../../src/projection-engine/projection-registry';
 import { newEvent } from '../event-store/event-store.conformance';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
@@ -8,12 +8,12 @@ import { tally, tallyCounts } from '../support/tally-projection';
 
 /** The tally, prepared ahead: counting in prepareBatch, one insert in the writes. */
 function preparedTally(hooks: { prepared?: (size: number) => void; writing?: () => Promise<void>; written?: () => void } = {}): Projection {
-  const prepareBatch = (events: Parameters<NonNullable<Projection['prepareBatch']>>[0]): PreparedWrites => {
+  const prepareBatch = async (events: Parameters<NonNullable<Projection['prepareBatch']>>[0]): Promise<PreparedBatch> => {
     if (events.some((event) => event.data.poison)) throw new Error('cannot count this batch');
     const perStream = new Map<string, { events: number; last: bigint }>();
     for (const event of events) perStream.set(event.stream, { events: (perStream.get(event.stream)?.events ?? 0) + 1, last: event.position });
     hooks.prepared?.(events.length);
-    return async ({ db, table }) => {
+    const write: PreparedBatch['write'] = async ({ db, table }) => {
       await hooks.writing?.();
       await db.query(
         `INSERT INTO ${table('streams')} (stream, events, last_position)
@@ -23,9 +23,39 @@ function preparedTally(hooks: { prepared?: (size: number) => void; writing?: () 
       );
       hooks.written?.();
     };
+    return { write };
   };
-  return { ...tally, prepareBatch, handle: (ctx, event) => (event.data.poison ? tally.handle(ctx, event) : prepareBatch([event])(ctx)) };
+  return { ...tally, prepareBatch, handle: async (ctx, event) => (event.data.poison ? tally.handle(ctx, event) : (await prepareBatch([event])).write(ctx)) };
 }
+
+/**
+ * A tally that reads each stream's count while preparing and writes the new count: right only if
+ * preparing takes the counts the batch before is still writing from `previous`, not the table.
+ */
+const readingTally: Projection = {
+  ...tally,
+  name: 'tally',
+  handle: (ctx, event) => prepareAndWrite(readingTally, ctx, [event]),
+  async prepareBatch(events, { db, table, previous }) {
+    const counts = new Map<string, number>();
+    const streams = [...new Set(events.map((event) => event.stream))];
+    const { rows } = await db.query(`SELECT stream, events FROM ${table('streams')} WHERE stream = ANY($1::text[])`, [streams]);
+    for (const row of rows) counts.set(row.stream, row.events);
+    for (const stream of streams) if (previous?.rows?.has(stream)) counts.set(stream, previous.rows.get(stream) as number);
+    const changed = new Map<string, number>();
+    for (const event of events) changed.set(event.stream, (changed.get(event.stream) ?? counts.get(event.stream) ?? 0) + 1);
+    return {
+      rows: changed,
+      async write(ctx) {
+        await ctx.db.query(
+          `INSERT INTO ${ctx.table('streams')} (stream, events, last_position) SELECT s, n, 0 FROM unnest($1::text[], $2::int[]) AS t(s, n)
+           ON CONFLICT (stream) DO UPDATE SET events = excluded.events`,
+          [[...changed.keys()], [...changed.values()]],
+        );
+      },
+    };
+  },
+};
 
 describe('running a generation with batches prepared ahead', () => {
   let db: TestDatabase;
@@ -66,6 +96,12 @@ describe('running a generation with batches prepared ahead', () => {
     expect(await runToEnd(projection)).toBe('live-stop');
     expect(log.slice(0, 3)).toEqual(['prepared 10', 'prepared 10', 'written']);
     expect(await tallyCounts(db.pool)).toEqual({ s0: 10, s1: 10, s2: 10 });
+  });
+
+  it('prepares from what earlier batches committed and what the batch before is still writing', async () => {
+    for (let i = 0; i < 60; i++) await store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
+    expect(await runToEnd(readingTally)).toBe('live-stop');
+    expect(await tallyCounts(db.pool)).toEqual({ s0: 20, s1: 20, s2: 20 });
   });
 
   it('names the event when preparing its batch fails, keeping the events before it', async () => {

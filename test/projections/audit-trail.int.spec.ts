@@ -99,8 +99,14 @@ describe('audit trail read model', () => {
     const before = await orderHistory(h.db.pool, orderId);
 
     const live = await liveGeneration(h.db.pool, auditTrailProjection.name);
-    const ctx = { db: h.db.pool, ...tableNames(auditTrailProjection, live!.generation) };
-    for (const event of await h.store.readStream(`order-${orderId}`)) await auditTrailProjection.handle(ctx, event);
+    // A connection of its own, as the engine gives handlers (rows are loaded by COPY).
+    const client = await h.db.pool.connect();
+    try {
+      const ctx = { db: client, ...tableNames(auditTrailProjection, live!.generation) };
+      for (const event of await h.store.readStream(`order-${orderId}`)) await auditTrailProjection.handle(ctx, event);
+    } finally {
+      client.release();
+    }
     await h.project();
 
     expect(before).toHaveLength(2);
