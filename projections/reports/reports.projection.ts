@@ -2,7 +2,8 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import type { DraftOrderData } from '../../src/orders/order-data';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
-import type { Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
+import type { PrepareContext, PreparedBatch, Projection, TableNames } from '../../src/projection-engine/projection';
+import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
 import { courtDate, courtMonth } from '../../src/shared/court-calendar';
 
 /**
@@ -110,7 +111,8 @@ interface OrderRow {
 class Increments<Row extends object> {
   private readonly rows = new Map<string, Row & { n: number }>();
   add(key: Row, n: number): void {
-    const id = JSON.stringify(Object.values(key));
+    // Key values are codes, months and user ids: none holds a NUL.
+    const id = Object.values(key).join('\u0000');
     const row = this.rows.get(id) ?? { ...key, n: 0 };
     row.n += n;
     this.rows.set(id, row);
@@ -154,20 +156,31 @@ function apply(before: OrderRow | undefined, event: RecordedOrderEvent): OrderRo
 }
 
 /**
- * Set-based: the batch's orders are read once, their events folded in memory, and orders and
- * counters written with three statements (rebuilds apply millions of events).
+ * Set-based (rebuilds apply millions of events), prepared ahead: the batch's orders seen before
+ * are taken from the batch before (still being written) or read, their events folded in memory,
+ * and orders and counters written with three statements.
  */
-async function handleBatch({ db, table }: ProjectionContext, batch: readonly RecordedEvent[]): Promise<void> {
+async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previous }: PrepareContext): Promise<PreparedBatch> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-  if (events.length === 0) return;
-  const { rows } = await db.query<OrderRow>(
-    `SELECT order_id, revision::int AS revision, court_ori, county, order_type, status,
-            expiration_date::text AS expiration_date, drafted_on::text AS drafted_on
-       FROM ${table('orders')} WHERE order_id = ANY ($1::uuid[])`,
-    [[...new Set(events.map((event) => event.orderId))]],
-  );
-  const orders = new Map(rows.map((row) => [row.order_id, row]));
-  const changed = new Set<string>();
+  const orders = new Map<string, OrderRow>();
+  const seen = streamsSeenBefore(events);
+  const toRead = new Set<string>();
+  for (const { orderId, stream } of events) {
+    if (!seen.has(stream) || orders.has(orderId)) continue;
+    const written = previous?.rows?.get(orderId) as OrderRow | undefined;
+    if (written) orders.set(orderId, written);
+    else toRead.add(orderId);
+  }
+  if (toRead.size > 0) {
+    const { rows } = await db.query<OrderRow>(
+      `SELECT order_id, revision::int AS revision, court_ori, county, order_type, status,
+              expiration_date::text AS expiration_date, drafted_on::text AS drafted_on
+         FROM ${table('orders')} WHERE order_id = ANY ($1::uuid[])`,
+      [[...toRead]],
+    );
+    for (const row of rows) orders.set(row.order_id, row);
+  }
+  const changed = new Map<string, OrderRow>();
   const statusChanges = new Increments<StatusKey>();
   const activity = new Increments<ActivityKey>();
 
@@ -200,31 +213,39 @@ async function handleBatch({ db, table }: ProjectionContext, batch: readonly Rec
     if (kind) count(kind);
     if ((event.type === 'OrderAdded' || event.type === 'OrderCloned') && event.data.submitToCarpos) count('submittedToCarpos');
     orders.set(event.orderId, after);
-    changed.add(event.orderId);
+    changed.set(event.orderId, after);
   }
-  if (changed.size === 0) return;
+  const orderRows = JSON.stringify([...changed.values()]);
+  const activityRows = JSON.stringify(activity.list);
+  const statusRows = JSON.stringify(statusChanges.list);
 
-  const orderTable = table('orders');
-  await db.query(
-    `INSERT INTO ${orderTable} SELECT * FROM jsonb_populate_recordset(NULL::${orderTable}, $1::jsonb)
-     ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
-       order_type = EXCLUDED.order_type, status = EXCLUDED.status, expiration_date = EXCLUDED.expiration_date, drafted_on = EXCLUDED.drafted_on`,
-    [JSON.stringify([...changed].map((orderId) => orders.get(orderId)))],
-  );
-  await db.query(
-    `INSERT INTO ${table('activity')} AS a (court_ori, month, order_type, actor_user_id, actor_organisation, kind, count)
-     SELECT court_ori, month, order_type, actor_user_id, actor_organisation, kind, n
-       FROM jsonb_to_recordset($1::jsonb) AS r(court_ori text, month text, order_type text, actor_user_id text, actor_organisation text, kind text, n bigint)
-     ON CONFLICT (court_ori, month, kind, order_type, actor_user_id, actor_organisation) DO UPDATE SET count = a.count + EXCLUDED.count`,
-    [JSON.stringify(activity.list)],
-  );
-  await db.query(
-    `INSERT INTO ${table('status_changes')} AS s (court_ori, month, order_type, status, delta)
-     SELECT court_ori, month, order_type, status, n
-       FROM jsonb_to_recordset($1::jsonb) AS r(court_ori text, month text, order_type text, status text, n bigint)
-     ON CONFLICT (court_ori, month, order_type, status) DO UPDATE SET delta = s.delta + EXCLUDED.delta`,
-    [JSON.stringify(statusChanges.list)],
-  );
+  return {
+    rows: changed,
+    async write(ctx) {
+      if (changed.size === 0) return;
+      const orderTable = ctx.table('orders');
+      await ctx.db.query(
+        `INSERT INTO ${orderTable} SELECT * FROM json_populate_recordset(NULL::${orderTable}, $1::json)
+         ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
+           order_type = EXCLUDED.order_type, status = EXCLUDED.status, expiration_date = EXCLUDED.expiration_date, drafted_on = EXCLUDED.drafted_on`,
+        [orderRows],
+      );
+      await ctx.db.query(
+        `INSERT INTO ${ctx.table('activity')} AS a (court_ori, month, order_type, actor_user_id, actor_organisation, kind, count)
+         SELECT court_ori, month, order_type, actor_user_id, actor_organisation, kind, n
+           FROM json_to_recordset($1::json) AS r(court_ori text, month text, order_type text, actor_user_id text, actor_organisation text, kind text, n bigint)
+         ON CONFLICT (court_ori, month, kind, order_type, actor_user_id, actor_organisation) DO UPDATE SET count = a.count + EXCLUDED.count`,
+        [activityRows],
+      );
+      await ctx.db.query(
+        `INSERT INTO ${ctx.table('status_changes')} AS s (court_ori, month, order_type, status, delta)
+         SELECT court_ori, month, order_type, status, n
+           FROM json_to_recordset($1::json) AS r(court_ori text, month text, order_type text, status text, n bigint)
+         ON CONFLICT (court_ori, month, order_type, status) DO UPDATE SET delta = s.delta + EXCLUDED.delta`,
+        [statusRows],
+      );
+    },
+  };
 }
 
 export const reportsProjection: Projection = {
@@ -237,6 +258,6 @@ export const reportsProjection: Projection = {
   tables: TABLES,
   createTables,
   createIndexes,
-  handle: (ctx, event) => handleBatch(ctx, [event]),
-  handleBatch,
+  handle: (ctx, event) => prepareAndWrite(reportsProjection, ctx, [event]),
+  prepareBatch,
 };

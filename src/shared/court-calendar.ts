@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Court calendar days. California's courts keep Pacific time: an order "expires on" a date and a
  * report covers "October" as a clerk in Los Angeles reads the calendar, not as UTC does (at
@@ -11,11 +13,23 @@ const dayParts = new Intl.DateTimeFormat('en-US', { timeZone: COURT_TIME_ZONE, y
 
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+const HOUR_MS = 3_600_000;
+// Pacific time has been a whole number of hours from UTC since 1883, so every instant of a UTC
+// hour falls on the same court day: days are remembered by hour (a rebuild asks for millions).
+const WHOLE_HOURS_SINCE = Date.UTC(1884, 0, 1);
+const daysByHour = new LRUCache<number, string>({ max: 50_000 });
+
 /** The court's calendar date (YYYY-MM-DD) at an instant. */
 export function courtDate(instant: Date | string): string {
-  const parts = dayParts.formatToParts(typeof instant === 'string' ? new Date(instant) : instant);
+  const time = (typeof instant === 'string' ? new Date(instant) : instant).getTime();
+  const hour = Math.floor(time / HOUR_MS);
+  const remembered = time >= WHOLE_HOURS_SINCE ? daysByHour.get(hour) : undefined;
+  if (remembered) return remembered;
+  const parts = dayParts.formatToParts(time);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  const day = `${part('year')}-${part('month')}-${part('day')}`;
+  if (time >= WHOLE_HOURS_SINCE) daysByHour.set(hour, day);
+  return day;
 }
 
 /** The court's calendar month (YYYY-MM) at an instant. */

@@ -1,4 +1,5 @@
-import { courtDate, courtMonth, isMonth, lastDayOf, previousMonth } from './court-calendar';
+import fc from 'fast-check';
+import { COURT_TIME_ZONE, courtDate, courtMonth, isMonth, lastDayOf, previousMonth } from './court-calendar';
 
 describe('the court calendar (Pacific time)', () => {
   it('takes the day in Los Angeles, not in UTC, on both sides of daylight saving', () => {
@@ -9,6 +10,21 @@ describe('the court calendar (Pacific time)', () => {
     expect(courtDate('2026-03-01T07:59:59.999Z')).toBe('2026-02-28');
     expect(courtDate('2026-03-01T08:00:00.000Z')).toBe('2026-03-01');
     expect(courtDate(new Date('2026-12-01T07:59:00Z'))).toBe('2026-11-30');
+  });
+
+  it('gives every instant of an hour the day Intl gives it, though days are remembered by hour', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: COURT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const HOUR = 3_600_000;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1850, 0, 1) / HOUR, max: Date.UTC(2150, 0, 1) / HOUR }),
+        fc.array(fc.integer({ min: 0, max: HOUR - 1 }), { minLength: 2, maxLength: 4 }),
+        (hour, offsets) => {
+          for (const offset of offsets) expect(courtDate(new Date(hour * HOUR + offset))).toBe(intl.format(hour * HOUR + offset));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('takes the month in Los Angeles: New Year’s Eve evening belongs to December', () => {
