@@ -248,38 +248,57 @@ async function writePersons(db: Db, { table }: TableNames, persons: PersonRows):
   await db.query(`INSERT INTO ${table('names')} SELECT DISTINCT lower(n) FROM unnest($1::text[]) AS n ON CONFLICT DO NOTHING`, [persons.names]);
 }
 
+const ORDER_COLUMNS = [
+  'order_id', 'case_number', 'court_ori', 'county', 'order_type', 'status', 'sealed', 'issued_date', 'expiration_date',
+  'restrained_last_name', 'restrained_first_name', 'restrained_date_of_birth', 'updated_at', 'revision',
+];
+
+/** New orders with their person rows, ready to load. */
+interface NewOrders {
+  ids: string[];
+  orders: string;
+  persons: PersonRows;
+}
+
+function newOrders(entries: readonly { order: OrderRow; data: DraftOrderData }[]): NewOrders {
+  const orders = entries.map(({ order: o }): CopyValue[] => [
+    o.orderId, o.caseNumber, o.courtOri, o.county, o.orderType, o.status, o.sealed, o.issuedDate, o.expirationDate,
+    o.restrainedLastName, o.restrainedFirstName, o.restrainedDateOfBirth, o.updatedAt, o.revision,
+  ]);
+  return { ids: entries.map((e) => e.order.orderId), orders: copyText(orders), persons: personsOf(entries) };
+}
+
 /**
  * Writes new orders with their persons and names, many at a time (a batch's new orders, or the
- * benchmark's thousands). An order already there is left as it is, and so are its persons (a
- * replayed creation changes nothing). `persons` may be made ahead, from all the entries.
+ * benchmark's thousands), by COPY, in the caller's transaction. An order already there is left
+ * as it is, and so are its persons: a replayed creation changes nothing. Replays are rare, so
+ * the load is tried whole and only a duplicate key makes it look which orders are there.
+ * `made` may be made ahead, from the entries.
  */
 export async function insertOrders(
   db: Db,
   names: TableNames,
   entries: readonly { order: OrderRow; data: DraftOrderData }[],
-  persons?: PersonRows,
+  made: NewOrders = newOrders(entries),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const orders = entries.map((e) => e.order);
-  const inserted = await db.query(
-    `INSERT INTO ${names.table('orders')} (order_id, case_number, court_ori, county, order_type, status, sealed, issued_date,
-                                           expiration_date, restrained_last_name, restrained_first_name,
-                                           restrained_date_of_birth, updated_at, revision)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
-                            $8::date[], $9::date[], $10::text[], $11::text[], $12::date[], $13::timestamptz[], $14::bigint[])
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING order_id`,
-    [
-      orders.map((o) => o.orderId), orders.map((o) => o.caseNumber), orders.map((o) => o.courtOri), orders.map((o) => o.county),
-      orders.map((o) => o.orderType), orders.map((o) => o.status), orders.map((o) => o.sealed), orders.map((o) => o.issuedDate),
-      orders.map((o) => o.expirationDate), orders.map((o) => o.restrainedLastName), orders.map((o) => o.restrainedFirstName),
-      orders.map((o) => o.restrainedDateOfBirth), orders.map((o) => o.updatedAt), orders.map((o) => o.revision.toString()),
-    ],
-  );
-  const fresh = new Set(inserted.rows.map((r) => r.order_id as string));
-  const all = fresh.size === entries.length;
-  await writePersons(db, names, all && persons ? persons : personsOf(entries.filter((e) => fresh.has(e.order.orderId))));
+  let load = made;
+  await db.query('SAVEPOINT new_orders');
+  try {
+    await copyRows(db, names.table('orders'), ORDER_COLUMNS, load.orders);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await db.query('ROLLBACK TO SAVEPOINT new_orders');
+    const { rows } = await db.query(`SELECT order_id FROM ${names.table('orders')} WHERE order_id = ANY($1::uuid[])`, [made.ids]);
+    const there = new Set(rows.map((row) => row.order_id as string));
+    load = newOrders(entries.filter((e) => !there.has(e.order.orderId)));
+    await copyRows(db, names.table('orders'), ORDER_COLUMNS, load.orders);
+  }
+  await db.query('RELEASE SAVEPOINT new_orders');
+  await writePersons(db, names, load.persons);
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 /** What one batch does to one order: the last data its events carried, and the flags they set. */
 interface OrderChange {
@@ -388,10 +407,10 @@ async function prepareBatch(batch: readonly RecordedEvent[]): Promise<PreparedBa
   // Only a status or seal the batch set can differ from what the person rows repeat.
   const flagged = new Set(updated.filter(([, change]) => change.status !== undefined || change.sealed !== undefined).map(([orderId]) => orderId));
 
-  const createdPersons = personsOf(created);
+  const createdRows = newOrders(created);
 
   const write = async (ctx: ProjectionContext) => {
-    await insertOrders(ctx.db, ctx, created, createdPersons);
+    await insertOrders(ctx.db, ctx, created, createdRows);
     const now = new Map([...(await updateOrders(ctx.db, ctx, withData, true)), ...(await updateOrders(ctx.db, ctx, flagsOnly, false))]);
     const remade = withData.filter(([orderId, change]) => change.personsChanged && now.has(orderId));
     const remadeIds = new Set(remade.map(([orderId]) => orderId));

@@ -5,6 +5,7 @@ import { actors, command, COURT_ORI, fullOrderData, NOW } from '../../src/orders
 import { tableNames } from '../../src/projection-engine/projection';
 import { liveGeneration } from '../../src/projection-engine/projection-registry';
 import { ProjectionHarness, projectionHarness } from '../support/projection-harness';
+import { inTransaction } from '../../src/postgres/transaction';
 
 const at = (minutes: number) => new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
 
@@ -99,14 +100,11 @@ describe('audit trail read model', () => {
     const before = await orderHistory(h.db.pool, orderId);
 
     const live = await liveGeneration(h.db.pool, auditTrailProjection.name);
-    // A connection of its own, as the engine gives handlers (rows are loaded by COPY).
-    const client = await h.db.pool.connect();
-    try {
+    // In a transaction of its own, as the engine gives handlers.
+    await inTransaction(h.db.pool, async (client) => {
       const ctx = { db: client, ...tableNames(auditTrailProjection, live!.generation) };
       for (const event of await h.store.readStream(`order-${orderId}`)) await auditTrailProjection.handle(ctx, event);
-    } finally {
-      client.release();
-    }
+    });
     await h.project();
 
     expect(before).toHaveLength(2);

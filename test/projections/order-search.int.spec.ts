@@ -3,6 +3,7 @@ import { OrderData } from '../../src/orders/order-data';
 import { actors, COURT_ORI, command, fullOrderData, OTHER_COURT_ORI } from '../../src/orders/order.fixtures.spec';
 import { tableNames } from '../../src/projection-engine/projection';
 import { liveGeneration } from '../../src/projection-engine/projection-registry';
+import { inTransaction } from '../../src/postgres/transaction';
 import { ValidationError } from '../../src/shared/domain-error';
 import { orderRow, orderSearchProjection, insertOrders } from '../../projections/order-search/order-search.projection';
 import { COUNT_CAP, OrderSearchCriteria, OrderSearchPage, searchOrders } from '../../projections/order-search/order-search.query';
@@ -312,14 +313,11 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     await h.order(command('ModifyOrder', { orderId: id, patch: { restrainedPerson: { lastName: 'Rat' } } }));
     await h.project();
     const live = await liveGeneration(h.db.pool, orderSearchProjection.name);
-    // A connection of its own, as the engine gives handlers (person rows are loaded by COPY).
-    const client = await h.db.pool.connect();
-    try {
+    // In a transaction of its own, as the engine gives handlers.
+    await inTransaction(h.db.pool, async (client) => {
       const ctx = { db: client, ...tableNames(orderSearchProjection, live!.generation) };
       for (const event of await h.store.readStream(`order-${id}`)) await orderSearchProjection.handle(ctx, event);
-    } finally {
-      client.release();
-    }
+    });
     expect((await search(h, { lastName: 'Mouse' })).totalCount).toBe(0);
     expect((await search(h, { lastName: 'Rat' })).totalCount).toBe(1);
     expect((await h.db.pool.query('SELECT count(*)::int AS n FROM order_search_persons WHERE order_id = $1', [id])).rows[0].n).toBe(2);
@@ -391,8 +389,7 @@ describe('order search: totals beyond the count cap', () => {
         const data = orderData(spec);
         return { order: orderRow(randomUUID(), data, 'ACTIVE', false, 0n, new Date().toISOString()), data };
       });
-      const client = await h.db.pool.connect();
-      await insertOrders(client, names, entries).finally(() => client.release());
+      await inTransaction(h.db.pool, (client) => insertOrders(client, names, entries));
     }
     await h.db.pool.query(`ANALYZE ${names.table('persons')}`);
   }
