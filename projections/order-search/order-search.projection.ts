@@ -24,7 +24,10 @@ export type OrderSearchStatus = (typeof ORDER_SEARCH_STATUSES)[number];
 export const PERSON_ROLES = ['RESTRAINED', 'PROTECTED'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
-/** One order as the search shows it; `revision` is the last stream revision applied. */
+/**
+ * One order as the search shows it. `revision` and `updatedAt` are those of the last event that
+ * changed the row: events that change nothing search keeps (most corrections) are not written.
+ */
 export interface OrderRow {
   orderId: string;
   caseNumber: string | null;
@@ -191,17 +194,25 @@ type Db = ProjectionContext['db'];
 /**
  * The fields an order's person rows are made of: the names and dates of birth they are found
  * by, and the order columns every person row repeats (court, type, the restrained person's name
- * as sort key). A modification that touches none of them leaves the person rows as they are;
- * most corrections (hearing date, judge, conditions) do not.
+ * as sort key). A modification that touches none of them leaves the person rows as they are.
  */
 const PERSON_FIELDS = [
   'restrainedPerson.lastName', 'restrainedPerson.firstName', 'restrainedPerson.aliases', 'restrainedPerson.dateOfBirth',
   'protectedPersons', 'court.ori', 'orderType',
 ];
+/** The fields the order row keeps (DATA_COLUMNS); a modification of none of these or the above changes nothing here. */
+const ORDER_ROW_FIELDS = [
+  'caseNumber', 'court', 'orderType', 'issuedDate', 'expirationDate', 'restrainedPerson.lastName', 'restrainedPerson.firstName',
+  'restrainedPerson.dateOfBirth',
+];
 
-export function changesPersons(changes: readonly FieldChange[]): boolean {
-  return changes.some(({ field }) => PERSON_FIELDS.some((prefix) => field === prefix || field.startsWith(`${prefix}.`)));
-}
+const touches = (fields: readonly string[], changes: readonly FieldChange[]) =>
+  changes.some(({ field }) => fields.some((prefix) => field === prefix || field.startsWith(`${prefix}.`)));
+
+export const changesPersons = (changes: readonly FieldChange[]) => touches(PERSON_FIELDS, changes);
+
+/** Whether a modification changes anything search keeps; most corrections (hearing date, judge, conditions) do not. */
+export const changesSearch = (changes: readonly FieldChange[]) => changesPersons(changes) || touches(ORDER_ROW_FIELDS, changes);
 
 interface PersonEntry {
   order: Pick<OrderRow, 'orderId' | 'status' | 'sealed' | 'courtOri' | 'orderType' | 'restrainedLastName' | 'restrainedFirstName'>;
@@ -304,7 +315,7 @@ const UNIQUE_VIOLATION = '23505';
 interface OrderChange {
   revision: bigint;
   updatedAt: string;
-  /** The whole data after the batch's last data event. */
+  /** The whole data after the batch's last event that changed what search keeps of it. */
   data?: DraftOrderData;
   /** The person rows must be made again from `data`. */
   personsChanged: boolean;
@@ -328,14 +339,20 @@ const FLAGS: Partial<Record<OrderEventType, { status?: OrderSearchStatus; sealed
 function changesOf(events: readonly RecordedOrderEvent[]): Map<string, OrderChange> {
   const changes = new Map<string, OrderChange>();
   for (const event of events) {
+    // A row remembers the last event that changed it, revision and time.
+    if (event.type === 'OrderModified' && !changesSearch(event.data.changes)) continue;
     const change = changes.get(event.orderId) ?? { revision: event.revision, updatedAt: '', personsChanged: false };
     change.revision = event.revision;
     change.updatedAt = event.metadata.occurredAt ?? event.recordedAt.toISOString();
-    if (event.type === 'OrderDrafted' || event.type === 'OrderAdded' || event.type === 'OrderCloned' || event.type === 'OrderModified') {
-      // A modification keeps the status; an order added from a sealed draft stays sealed.
-      change.status = DATA_STATUS[event.type] ?? change.status;
+    if (event.type === 'OrderModified') {
+      // A modification keeps the status and the seal.
       change.data = event.data.data;
-      change.personsChanged ||= event.type !== 'OrderModified' || changesPersons(event.data.changes);
+      change.personsChanged ||= changesPersons(event.data.changes);
+    } else if (event.type === 'OrderDrafted' || event.type === 'OrderAdded' || event.type === 'OrderCloned') {
+      // An order added from a sealed draft stays sealed.
+      change.status = DATA_STATUS[event.type];
+      change.data = event.data.data;
+      change.personsChanged = true;
     } else {
       Object.assign(change, FLAGS[event.type]);
     }

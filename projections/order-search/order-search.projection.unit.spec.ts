@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { OrderGenerator } from '../../src/demo/order-generator';
 import { diffData, OrderData } from '../../src/orders/order-data';
 import { fullOrderData } from '../../src/orders/order.fixtures.spec';
-import { changesPersons, personRows, splitAlias } from './order-search.projection';
+import { changesPersons, changesSearch, orderRow, personRows, splitAlias } from './order-search.projection';
 
 describe('order search rows', () => {
   it("splits an NCIC alias 'LAST, FIRST MIDDLE' at the comma, keeping the first given name", () => {
@@ -63,10 +63,30 @@ describe('which modifications make the person rows again', () => {
     );
   });
 
+  it('includes in what search keeps every change that alters the order row', () => {
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.array(fc.boolean(), { minLength: ORDER_KEYS.length, maxLength: ORDER_KEYS.length }),
+        fc.array(fc.boolean(), { minLength: RESTRAINED_KEYS.length, maxLength: RESTRAINED_KEYS.length }),
+        (seed, takeOrder, takeRestrained) => {
+          const generator = new OrderGenerator(seed);
+          const before = generator.order();
+          const after = mix(before, generator.order(), takeOrder, takeRestrained);
+          const row = (data: OrderData) => ({ ...orderRow('o', data, 'ACTIVE', false, 0n, ''), revision: undefined });
+          const same = JSON.stringify([row(before), personRows(before)]) === JSON.stringify([row(after), personRows(after)]);
+          expect(changesSearch(diffData(before, after)) || same).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('leaves them alone for a correction of the hearing date, the judge or the conditions', () => {
     const before = fullOrderData();
     const after = { ...before, hearingDate: '2025-05-05', judge: 'Hon. Someone Else', conditions: [{ code: '02' as const }] };
     expect(changesPersons(diffData(before, after))).toBe(false);
+    expect(changesSearch(diffData(before, after))).toBe(false);
     expect(changesPersons(diffData(before, { ...before, protectedPersons: [{ ...before.protectedPersons[0], dateOfBirth: '1991-01-01' }] }))).toBe(true);
   });
 });

@@ -266,9 +266,17 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     const persons = tableNames(orderSearchProjection, (await liveGeneration(h.db.pool, orderSearchProjection.name))!.generation).table('persons');
     const personRows = async (orderId: string) =>
       (await h.db.pool.query(`SELECT ctid::text, status, court_ori FROM ${persons} WHERE order_id = $1 ORDER BY ctid`, [orderId])).rows;
+    const orders = persons.replace('_persons_', '_orders_');
+    const orderRow = async (orderId: string) => (await h.db.pool.query(`SELECT ctid::text, revision FROM ${orders} WHERE order_id = $1`, [orderId])).rows;
     const id = await addOrder(h, { last: 'Mouse', caseNumber: 'FL-LATER-1' });
     await h.project();
     const entered = await personRows(id);
+    // A new judge is nothing search keeps: neither the order row nor the person rows are written.
+    const row = await orderRow(id);
+    await h.order(command('ModifyOrder', { orderId: id, patch: { judge: 'Hon. Someone Else' } }));
+    await h.project();
+    expect(await orderRow(id)).toEqual(row);
+    expect(await personRows(id)).toEqual(entered);
     // A case number correction changes the order row only.
     await h.order(command('ModifyOrder', { orderId: id, patch: { caseNumber: 'FL-LATER-2', hearingDate: '2025-04-01' } }));
     await h.project();
