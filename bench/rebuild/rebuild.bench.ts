@@ -7,9 +7,10 @@
  *   BENCH_EVENTS=200000 BENCH_PROJECTIONS=order_search,audit_trail npm run bench:rebuild
  *
  * Events are produced by the real order decider from generated lifecycles and bulk-loaded in
- * time order (an append per command would take the benchmark's whole budget just to set up). BENCH_KEEP=1
- * keeps the schema (named in the output); BENCH_SCHEMA=<that schema> measures again without
- * loading, after a change to a projection.
+ * time order (an append per command would take the benchmark's whole budget just to set up).
+ * Reads and rebuilds run with the settings the projector uses. BENCH_KEEP=1 keeps the schema
+ * (named in the output); BENCH_SCHEMA=<that schema> measures again without loading, after a
+ * change to a projection.
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -20,13 +21,15 @@ import { eventIdFor } from '../../src/event-store/event-id';
 import type { EventFilter } from '../../src/event-store/event-store.port';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { ensureRegistrySchema } from '../../src/projection-engine/projection-registry';
+import { DEFAULT_BATCH_SIZE } from '../../src/projection-engine/generation-runner';
 import { buildAndSwap } from '../../src/projection-engine/projector';
 import { orderDecider, orderStream } from '../../src/orders/order.decider';
 import { runBenchmark, withThrowAwaySchema } from '../support/throw-away-schema';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PROJECTIONS = (process.env.BENCH_PROJECTIONS ?? allProjections.map((p) => p.name).join(',')).split(',');
-const BATCH = Number(process.env.BENCH_BATCH ?? 5000); // events per read and per projection transaction
+// Events per projection transaction; the store reads in its own default pages, as the projector does.
+const BATCH = Number(process.env.BENCH_BATCH ?? DEFAULT_BATCH_SIZE);
 const KEEP = process.env.BENCH_KEEP === '1';
 const REUSE = process.env.BENCH_SCHEMA;
 const LOAD_BATCH = 20_000; // well under one transaction's 65,536 positions
@@ -122,7 +125,7 @@ async function bulkLoad(pool: Pool): Promise<number> {
 
 async function main(): Promise<void> {
   await withThrowAwaySchema('bench_rebuild', 4, async (pool, { schema }) => {
-    const store = new PostgresEventStore(pool, { batchSize: BATCH });
+    const store = new PostgresEventStore(pool);
     let started = Date.now();
     if (REUSE) {
       console.log(`schema ${schema} reused; batches of ${BATCH}`);

@@ -58,7 +58,6 @@ async function main(argv: string[]): Promise<number> {
     let applied = 0;
     bar.start(total, 0, { speed: 0 });
     const built = await buildAndSwap(postgres.pool, store, projection, {
-      batchSize: 2000,
       onBatch: (_, batch) => {
         applied += batch.length;
         if (applied > total) bar.setTotal(applied); // events kept arriving during the rebuild
