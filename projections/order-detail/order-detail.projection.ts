@@ -1,5 +1,5 @@
 import type { Projection } from '../../src/projection-engine/projection';
-import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
+import { prepareAndWrite, rowsBefore } from '../../src/projection-engine/projection';
 import { foldOrderEvent, ORDER_EVENT_TYPES, OrderFold, recordedOrderEvent } from '../../src/orders/order-history';
 
 /**
@@ -30,22 +30,13 @@ export const orderDetailProjection: Projection = {
   // memory, and the changed folds written with one statement.
   async prepareBatch(batch, { db, table, previous }) {
     const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-    const folds = new Map<string, OrderFold>();
-    const seen = streamsSeenBefore(events);
-    const toRead = new Set<string>();
-    for (const { orderId, stream } of events) {
-      if (!seen.has(stream) || folds.has(orderId)) continue;
-      const written = previous?.rows?.get(orderId) as OrderFold | undefined;
-      if (written) folds.set(orderId, written);
-      else toRead.add(orderId);
-    }
-    if (toRead.size > 0) {
+    const folds = await rowsBefore(events, (event) => event.orderId, previous, async (orderIds) => {
       const { rows } = await db.query<OrderFold & { order_id: string }>(
         `SELECT order_id, state, meta FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`,
-        [[...toRead]],
+        [orderIds],
       );
-      for (const row of rows) folds.set(row.order_id, { state: row.state, meta: row.meta });
-    }
+      return rows.map((row): [string, OrderFold] => [row.order_id, { state: row.state, meta: row.meta }]);
+    });
     const changed = new Map<string, OrderFold>();
     for (const event of events) {
       const previousFold = folds.get(event.orderId);

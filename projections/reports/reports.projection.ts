@@ -3,7 +3,7 @@ import type { DraftOrderData } from '../../src/orders/order-data';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
 import type { PrepareContext, PreparedBatch, Projection, TableNames } from '../../src/projection-engine/projection';
-import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
+import { prepareAndWrite, rowsBefore } from '../../src/projection-engine/projection';
 import { courtDate, courtMonth } from '../../src/shared/court-calendar';
 
 /**
@@ -162,24 +162,15 @@ function apply(before: OrderRow | undefined, event: RecordedOrderEvent): OrderRo
  */
 async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previous }: PrepareContext): Promise<PreparedBatch> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-  const orders = new Map<string, OrderRow>();
-  const seen = streamsSeenBefore(events);
-  const toRead = new Set<string>();
-  for (const { orderId, stream } of events) {
-    if (!seen.has(stream) || orders.has(orderId)) continue;
-    const written = previous?.rows?.get(orderId) as OrderRow | undefined;
-    if (written) orders.set(orderId, written);
-    else toRead.add(orderId);
-  }
-  if (toRead.size > 0) {
+  const orders = await rowsBefore(events, (event) => event.orderId, previous, async (orderIds) => {
     const { rows } = await db.query<OrderRow>(
       `SELECT order_id, revision::int AS revision, court_ori, county, order_type, status,
               expiration_date::text AS expiration_date, drafted_on::text AS drafted_on
          FROM ${table('orders')} WHERE order_id = ANY ($1::uuid[])`,
-      [[...toRead]],
+      [orderIds],
     );
-    for (const row of rows) orders.set(row.order_id, row);
-  }
+    return rows.map((row): [string, OrderRow] => [row.order_id, row]);
+  });
   const changed = new Map<string, OrderRow>();
   const statusChanges = new Increments<StatusKey>();
   const activity = new Increments<ActivityKey>();

@@ -113,3 +113,28 @@ export function streamsSeenBefore<E extends Pick<RecordedEvent, 'stream' | 'revi
   for (const event of batch) if (!first.has(event.stream)) first.set(event.stream, event.revision);
   return new Set([...first].filter(([, revision]) => revision > 0n).map(([stream]) => stream));
 }
+
+/**
+ * The rows a prepared batch starts from, by key, for the streams it has seen before (a stream
+ * that starts in the batch has none yet): what the batch before leaves, where it leaves one,
+ * else what `read` finds among the committed rows.
+ */
+export async function rowsBefore<E extends Pick<RecordedEvent, 'stream' | 'revision'>, Row>(
+  events: readonly E[],
+  keyOf: (event: E) => string,
+  previous: PreparedBatch | undefined,
+  read: (keys: string[]) => Promise<Iterable<[string, Row]>>,
+): Promise<Map<string, Row>> {
+  const rows = new Map<string, Row>();
+  const seen = streamsSeenBefore(events);
+  const toRead = new Set<string>();
+  for (const event of events) {
+    const key = keyOf(event);
+    if (!seen.has(event.stream) || rows.has(key)) continue;
+    const left = previous?.rows?.get(key) as Row | undefined;
+    if (left) rows.set(key, left);
+    else toRead.add(key);
+  }
+  if (toRead.size > 0) for (const [key, row] of await read([...toRead])) rows.set(key, row);
+  return rows;
+}

@@ -1,9 +1,8 @@
-import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store';
 import { runGeneration } from '../../src/projection-engine/generation-runner';
 import { PreparedBatch, prepareAndWrite, Projection } from '../../src/projection-engine/projection';
-import { createGeneration, ensureRegistrySchema, ProjectionHandlerError, swapLive } from '../../src/projection-engine/projection-registry';
+import { createGeneration, ProjectionHandlerError, swapLive } from '../../src/projection-engine/projection-registry';
 import { newEvent } from '../event-store/event-store.conformance';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { projectionDatabaseEachTest } from '../support/projection-database';
 import { tally, tallyCounts } from '../support/tally-projection';
 
 /** The tally, prepared ahead: counting in prepareBatch, one insert in the writes. */
@@ -58,27 +57,16 @@ const readingTally: Projection = {
 };
 
 describe('running a generation with batches prepared ahead', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    await PostgresEventStore.ensureSchema(db.pool);
-    await ensureRegistrySchema(db.pool);
-    store = new PostgresEventStore(db.pool);
-  });
-  afterEach(async () => {
-    await store.close();
-    await db.drop();
-  });
+  const setup = projectionDatabaseEachTest();
 
   const runToEnd = async (projection: Projection) => {
-    const { generation } = await createGeneration(db.pool, projection);
-    await swapLive(db.pool, projection, generation);
-    return runGeneration(db.pool, store, projection, generation, { batchSize: 10, flushMs: 50, onLive: async () => 'stop' });
+    const { generation } = await createGeneration(setup.db.pool, projection);
+    await swapLive(setup.db.pool, projection, generation);
+    return runGeneration(setup.db.pool, setup.store, projection, generation, { batchSize: 10, flushMs: 50, onLive: async () => 'stop' });
   };
 
   it('prepares the next batch while the one before it is being written, and counts every event once', async () => {
-    for (let i = 0; i < 30; i++) await store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
+    for (let i = 0; i < 30; i++) await setup.store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
     const log: string[] = [];
     let secondPrepared: () => void = () => undefined;
     const second = new Promise<void>((resolve) => (secondPrepared = resolve));
@@ -95,21 +83,21 @@ describe('running a generation with batches prepared ahead', () => {
     });
     expect(await runToEnd(projection)).toBe('live-stop');
     expect(log.slice(0, 3)).toEqual(['prepared 10', 'prepared 10', 'written']);
-    expect(await tallyCounts(db.pool)).toEqual({ s0: 10, s1: 10, s2: 10 });
+    expect(await tallyCounts(setup.db.pool)).toEqual({ s0: 10, s1: 10, s2: 10 });
   });
 
   it('prepares from what earlier batches committed and what the batch before is still writing', async () => {
-    for (let i = 0; i < 60; i++) await store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
+    for (let i = 0; i < 60; i++) await setup.store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
     expect(await runToEnd(readingTally)).toBe('live-stop');
-    expect(await tallyCounts(db.pool)).toEqual({ s0: 20, s1: 20, s2: 20 });
+    expect(await tallyCounts(setup.db.pool)).toEqual({ s0: 20, s1: 20, s2: 20 });
   });
 
   it('names the event when preparing its batch fails, keeping the events before it', async () => {
-    await store.append('a', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
-    await store.append('b', [newEvent('Counted', { poison: true }), newEvent('Counted')], 'no_stream');
+    await setup.store.append('a', [newEvent('Counted'), newEvent('Counted')], 'no_stream');
+    await setup.store.append('b', [newEvent('Counted', { poison: true }), newEvent('Counted')], 'no_stream');
     const error = await runToEnd(preparedTally()).catch((e) => e);
     expect(error).toBeInstanceOf(ProjectionHandlerError);
     expect(error.event).toMatchObject({ stream: 'b', revision: 0n });
-    expect(await tallyCounts(db.pool)).toEqual({ a: 2 });
+    expect(await tallyCounts(setup.db.pool)).toEqual({ a: 2 });
   });
 });
