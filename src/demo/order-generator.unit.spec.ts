@@ -19,3 +19,22 @@ describe('order generator', () => {
     expect(c.order()).not.toEqual(first);
   });
 });
+
+describe('generated names', () => {
+  it('have a head of common surnames and a long tail, as a registry of Californians does', () => {
+    const generator = new OrderGenerator(5);
+    const counts = new Map<string, number>();
+    const orders = 20_000;
+    for (let i = 0; i < orders; i++) {
+      const last = generator.order().restrainedPerson.lastName;
+      counts.set(last, (counts.get(last) ?? 0) + 1);
+    }
+    const [top, topCount] = [...counts].sort((a, b) => b[1] - a[1])[0];
+    expect(top).toBe('Garcia');
+    expect(topCount / orders).toBeGreaterThan(0.01);
+    expect(topCount / orders).toBeLessThan(0.03);
+    // Most surnames are rare: many distinct ones, most seen only a few times.
+    expect(counts.size).toBeGreaterThan(8_000);
+    expect([...counts.values()].filter((n) => n <= 3).length / counts.size).toBeGreaterThan(0.8);
+  });
+});
