@@ -170,7 +170,11 @@ export async function applyBatch(
     );
     await client.query('COMMIT');
     const after = toRow(updated.rows[0]);
-    if (crossedAnalyzeMark(before.eventsApplied, after.eventsApplied)) await analyzeGeneration(client, projection, generation, GROWTH_SAMPLE);
+    if (crossedAnalyzeMark(before.eventsApplied, after.eventsApplied)) {
+      // Statistics are a hint for later batches: failing to take them (the generation was retired
+      // and dropped meanwhile) must not fail this one, which is committed.
+      await analyzeGeneration(client, projection, generation, GROWTH_SAMPLE).catch(() => client.query('ROLLBACK'));
+    }
     return after;
   } catch (error) {
     if (released) throw error;
