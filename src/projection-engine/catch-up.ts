@@ -11,8 +11,9 @@ export interface CatchUpOptions {
 
 /**
  * Applies every event of the projection's types after the generation's checkpoint, in batches,
- * until the store has no more; returns the generation as it then stands. Used to build a new
- * generation and by tests; the live runner follows a subscription instead.
+ * until the store has no more; returns the generation as it then stands. For tests, which want
+ * a read model brought up to date and nothing more; the projector and the rebuild CLI run
+ * generations with runGeneration, which follows a subscription and prepares batches ahead.
  */
 export async function catchUp(
   pool: Pool,
