@@ -271,7 +271,6 @@ const ORDER_COLUMNS = [
 
 /** New orders with their person rows, ready to load. */
 interface NewOrders {
-  ids: string[];
   orders: string;
   persons: PersonRows;
 }
@@ -281,7 +280,7 @@ function newOrders(entries: readonly { order: OrderRow; data: DraftOrderData }[]
     o.orderId, o.caseNumber, o.courtOri, o.county, o.orderType, o.status, o.sealed, o.issuedDate, o.expirationDate,
     o.restrainedLastName, o.restrainedFirstName, o.restrainedDateOfBirth, o.updatedAt, o.revision,
   ]);
-  return { ids: entries.map((e) => e.order.orderId), orders: copyText(orders), persons: personsOf(entries) };
+  return { orders: copyText(orders), persons: personsOf(entries) };
 }
 
 /**
@@ -305,7 +304,8 @@ export async function insertOrders(
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await db.query('ROLLBACK TO SAVEPOINT new_orders');
-    const { rows } = await db.query(`SELECT order_id FROM ${names.table('orders')} WHERE order_id = ANY($1::uuid[])`, [made.ids]);
+    const ids = entries.map((e) => e.order.orderId);
+    const { rows } = await db.query(`SELECT order_id FROM ${names.table('orders')} WHERE order_id = ANY($1::uuid[])`, [ids]);
     const there = new Set(rows.map((row) => row.order_id as string));
     load = newOrders(entries.filter((e) => !there.has(e.order.orderId)));
     await copyRows(db, names.table('orders'), ORDER_COLUMNS, load.orders);

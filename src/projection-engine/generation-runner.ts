@@ -133,17 +133,14 @@ export async function runGeneration(
       const gathered = await next;
       if (!gathered) return 'stopped';
       const { batch, prepared } = gathered;
-      if (batch.length > 0) {
-        const applying = applyBatch(pool, projection, generation, batch, prepared);
-        next = gather({ prepared, done: applying.catch(() => undefined) });
-        // Left behind if this run ends first; the subscription's close settles it.
-        next.catch(() => undefined);
+      const applying = batch.length > 0 ? applyBatch(pool, projection, generation, batch, prepared) : undefined;
+      next = gather(applying && { prepared, done: applying.catch(() => undefined) });
+      // Left behind if this run ends first; the subscription's close settles it.
+      next.catch(() => undefined);
+      if (applying) {
         row = await applying;
         if (row.state === 'retired') return 'retired';
         options.onBatch?.(row, batch);
-      } else {
-        next = gather();
-        next.catch(() => undefined);
       }
       // Under steady traffic a run may never see an empty flush interval, so a short batch counts as live too.
       const live = batch.length < batchSize && !options.signal?.aborted;
