@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
@@ -32,4 +33,29 @@ export async function copyRows(db: Pick<PoolClient, 'query'>, table: string, col
   if (db instanceof Pool) throw new Error('copyRows needs a connected client, not a pool');
   if (text === '') return;
   await pipeline(Readable.from([text]), db.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+}
+
+/**
+ * Inserts rows, and for those whose key is taken does what `onConflict` says (`ON CONFLICT …`,
+ * with the target aliased `t`): the rows are COPYed into a staging table of the session's and
+ * moved with one INSERT. For PostgreSQL that costs about a third of binding the same rows as
+ * json_to_recordset (measured on 1.3 KB order folds: 80 → 26 µs a row), the difference a rebuild
+ * that upserts a row per order and batch is made of. Runs in the caller's transaction, which it
+ * needs: the staging rows are consumed by the move and the table is emptied at every commit.
+ */
+export async function copyUpsert(
+  db: Pick<PoolClient, 'query'>,
+  table: string,
+  columns: readonly string[],
+  text: string,
+  onConflict: string,
+): Promise<void> {
+  if (text === '') return;
+  const list = columns.join(', ');
+  // Named by table and columns, so callers with different columns never share one; temporary
+  // tables are the session's own, so concurrent writers never see each other's rows.
+  const staging = `pg_temp.${table}_staged_${createHash('sha1').update(list).digest('hex').slice(0, 8)}`;
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${staging.slice('pg_temp.'.length)} ON COMMIT DELETE ROWS AS SELECT ${list} FROM ${table} WITH NO DATA`);
+  await copyRows(db, staging, columns, text);
+  await db.query(`WITH staged AS (DELETE FROM ${staging} RETURNING ${list}) INSERT INTO ${table} AS t (${list}) SELECT ${list} FROM staged ${onConflict}`);
 }

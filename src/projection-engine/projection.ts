@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port';
 
@@ -137,4 +138,16 @@ export async function rowsBefore<E extends Pick<RecordedEvent, 'stream' | 'revis
   }
   if (toRead.size > 0) for (const [key, row] of await read([...toRead])) rows.set(key, row);
   return rows;
+}
+
+/**
+ * For a long loop in prepareBatch: await the function it returns once per item, and every
+ * `every` items it lets the event loop run. The batch before is being written meanwhile, and
+ * each of its round trips (a COPY takes several) waits for Node to be free: a batch prepared in
+ * one stretch of 50–100 ms held every write back by as long (measured: order detail's writes
+ * took 49 s of a 64 s rebuild, 36 s with a turn every few hundred items).
+ */
+export function yielder(every = 250): () => Promise<void> | undefined {
+  let calls = 0;
+  return () => (++calls % every === 0 ? nextTurn() : undefined);
 }

@@ -3,6 +3,7 @@ import { orderDetailProjection } from '../../projections/order-detail/order-deta
 import { getOrderDetail } from '../../projections/order-detail/order-detail.query';
 import type { OrderCommand } from '../../src/orders/order.commands';
 import { actors, command, COURT_ORI, draftData, fullOrderData, NOW } from '../../src/orders/order.fixtures.spec';
+import { inTransaction } from '../../src/postgres/transaction';
 import { catchUp } from '../../src/projection-engine/catch-up';
 import { tableNames } from '../../src/projection-engine/projection';
 import { createGeneration, liveGeneration, swapLive } from '../../src/projection-engine/projection-registry';
@@ -173,9 +174,12 @@ describe('order detail read model', () => {
       await orderAfter(add(), (orderId) => command('LockOrder', { orderId }), (orderId) => command('UnlockOrder', { orderId }));
       const before = await rows();
       const live = await liveGeneration(h.db.pool, orderDetailProjection.name);
-      const ctx = { db: h.db.pool, ...tableNames(orderDetailProjection, live!.generation) };
       const events = await allEvents();
-      for (const event of [...events, ...[...events].reverse()]) await orderDetailProjection.handle(ctx, event);
+      // In a transaction of its own, as the engine gives handlers.
+      await inTransaction(h.db.pool, async (client) => {
+        const ctx = { db: client, ...tableNames(orderDetailProjection, live!.generation) };
+        for (const event of [...events, ...[...events].reverse()]) await orderDetailProjection.handle(ctx, event);
+      });
       expect(await rows()).toEqual(before);
     });
 
