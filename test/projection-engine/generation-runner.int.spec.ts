@@ -1,4 +1,5 @@
-import { runGeneration } from '../../src/projection-engine/generation-runner';
+import type { EventStore, SubscribeOptions, Subscription } from '../../src/event-store/event-store.port';
+import { runGeneration, RunOptions } from '../../src/projection-engine/generation-runner';
 import { PreparedBatch, prepareAndWrite, Projection } from '../../src/projection-engine/projection';
 import { createGeneration, ProjectionHandlerError, swapLive } from '../../src/projection-engine/projection-registry';
 import { newEvent } from '../event-store/event-store.conformance';
@@ -99,5 +100,49 @@ describe('running a generation with batches prepared ahead', () => {
     expect(error).toBeInstanceOf(ProjectionHandlerError);
     expect(error.event).toMatchObject({ stream: 'b', revision: 0n });
     expect(await tallyCounts(setup.db.pool)).toEqual({ a: 2 });
+  });
+
+  describe('how batches close', () => {
+    /** The store as a slow catch-up sees it: pages of 10 events, 15 ms apart. */
+    const pagedStore = (): EventStore =>
+      Object.assign(Object.create(setup.store) as EventStore, {
+        subscribe(options?: SubscribeOptions): Subscription {
+          const inner = setup.store.subscribe(options);
+          return {
+            close: () => inner.close(),
+            async *[Symbol.asyncIterator]() {
+              let n = 0;
+              for await (const event of inner) {
+                if (n++ % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 15));
+                yield event;
+              }
+            },
+          };
+        },
+      });
+    const batchSizes = async (options: RunOptions) => {
+      for (let i = 0; i < 150; i++) await setup.store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
+      const { generation } = await createGeneration(setup.db.pool, tally);
+      await swapLive(setup.db.pool, tally, generation);
+      const sizes: number[] = [];
+      await runGeneration(setup.db.pool, pagedStore(), tally, generation, {
+        ...options,
+        onBatch: (_, batch) => sizes.push(batch.length),
+        onLive: async () => (sizes.reduce((a, b) => a + b, 0) === 150 ? 'stop' : 'continue'),
+      });
+      expect(await tallyCounts(setup.db.pool)).toEqual({ s0: 50, s1: 50, s2: 50 });
+      return sizes;
+    };
+
+    it('fills whole batches while catching up, however long reading a batch takes', async () => {
+      // Reading 50 events takes about 75 ms here, longer than the flush interval.
+      expect(await batchSizes({ batchSize: 50, flushMs: 40, maxBatchAgeMs: 60_000 })).toEqual([50, 50, 50]);
+    });
+
+    it('applies a batch at its greatest age even while events keep coming', async () => {
+      const sizes = await batchSizes({ batchSize: 1000, flushMs: 40, maxBatchAgeMs: 100 });
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThan(150);
+    });
   });
 });
