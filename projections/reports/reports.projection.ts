@@ -3,7 +3,8 @@ import type { DraftOrderData } from '../../src/orders/order-data';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
 import type { PrepareContext, PreparedBatch, Projection, TableNames } from '../../src/projection-engine/projection';
-import { prepareAndWrite, rowsBefore } from '../../src/projection-engine/projection';
+import { prepareAndWrite, rowsBefore, yielder } from '../../src/projection-engine/projection';
+import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
 import { courtDate, courtMonth } from '../../src/shared/court-calendar';
 
 /**
@@ -158,9 +159,10 @@ function apply(before: OrderRow | undefined, event: RecordedOrderEvent): OrderRo
 /**
  * Set-based (rebuilds apply millions of events), prepared ahead: the batch's orders seen before
  * are taken from the batch before (still being written) or read, their events folded in memory,
- * and orders and counters written with three statements.
+ * and orders and counters written with three upserts.
  */
 async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previous }: PrepareContext): Promise<PreparedBatch> {
+  const pause = yielder();
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
   const orders = await rowsBefore(events, (event) => event.orderId, previous, async (orderIds) => {
     const { rows } = await db.query<OrderRow>(
@@ -176,6 +178,7 @@ async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previo
   const activity = new Increments<ActivityKey>();
 
   for (const event of events) {
+    await pause();
     const before = orders.get(event.orderId);
     if (before && before.revision >= Number(event.revision)) continue;
     const after = apply(before, event);
@@ -206,34 +209,37 @@ async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previo
     orders.set(event.orderId, after);
     changed.set(event.orderId, after);
   }
-  const orderRows = JSON.stringify([...changed.values()]);
-  const activityRows = JSON.stringify(activity.list);
-  const statusRows = JSON.stringify(statusChanges.list);
+  const orderRows = copyText(
+    [...changed.values()].map((row) => [row.order_id, row.revision, row.court_ori, row.county, row.order_type, row.status, row.expiration_date, row.drafted_on]),
+  );
+  const activityRows = copyText(activity.list.map((row) => [row.court_ori, row.month, row.order_type, row.actor_user_id, row.actor_organisation, row.kind, row.n]));
+  const statusRows = copyText(statusChanges.list.map((row) => [row.court_ori, row.month, row.order_type, row.status, row.n]));
 
   return {
     rows: changed,
     async write(ctx) {
       if (changed.size === 0) return;
-      const orderTable = ctx.table('orders');
-      await ctx.db.query(
-        `INSERT INTO ${orderTable} SELECT * FROM json_populate_recordset(NULL::${orderTable}, $1::json)
-         ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
+      await copyUpsert(
+        ctx.db,
+        ctx.table('orders'),
+        ['order_id', 'revision', 'court_ori', 'county', 'order_type', 'status', 'expiration_date', 'drafted_on'],
+        orderRows,
+        `ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
            order_type = EXCLUDED.order_type, status = EXCLUDED.status, expiration_date = EXCLUDED.expiration_date, drafted_on = EXCLUDED.drafted_on`,
-        [orderRows],
       );
-      await ctx.db.query(
-        `INSERT INTO ${ctx.table('activity')} AS a (court_ori, month, order_type, actor_user_id, actor_organisation, kind, count)
-         SELECT court_ori, month, order_type, actor_user_id, actor_organisation, kind, n
-           FROM json_to_recordset($1::json) AS r(court_ori text, month text, order_type text, actor_user_id text, actor_organisation text, kind text, n bigint)
-         ON CONFLICT (court_ori, month, kind, order_type, actor_user_id, actor_organisation) DO UPDATE SET count = a.count + EXCLUDED.count`,
-        [activityRows],
+      await copyUpsert(
+        ctx.db,
+        ctx.table('activity'),
+        ['court_ori', 'month', 'order_type', 'actor_user_id', 'actor_organisation', 'kind', 'count'],
+        activityRows,
+        'ON CONFLICT (court_ori, month, kind, order_type, actor_user_id, actor_organisation) DO UPDATE SET count = t.count + EXCLUDED.count',
       );
-      await ctx.db.query(
-        `INSERT INTO ${ctx.table('status_changes')} AS s (court_ori, month, order_type, status, delta)
-         SELECT court_ori, month, order_type, status, n
-           FROM json_to_recordset($1::json) AS r(court_ori text, month text, order_type text, status text, n bigint)
-         ON CONFLICT (court_ori, month, order_type, status) DO UPDATE SET delta = s.delta + EXCLUDED.delta`,
-        [statusRows],
+      await copyUpsert(
+        ctx.db,
+        ctx.table('status_changes'),
+        ['court_ori', 'month', 'order_type', 'status', 'delta'],
+        statusRows,
+        'ON CONFLICT (court_ori, month, order_type, status) DO UPDATE SET delta = t.delta + EXCLUDED.delta',
       );
     },
   };
