@@ -3,6 +3,7 @@ import { tcnFor, transactionTypeFor } from '../../src/carpos/carpos-transaction'
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
 import type { Projection, ProjectionContext } from '../../src/projection-engine/projection';
+import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
 
 /**
  * The CARPOS dispatcher's memory and DOJ's answers (DESIGN §7): every transaction an order
@@ -89,6 +90,8 @@ interface OrderRow {
   enter_rejected: boolean;
 }
 
+const ORDER_COLUMNS = ['order_id', 'revision', 'court_ori', 'case_number', 'sealed', 'entered', 'enter_rejected'] as const satisfies readonly (keyof OrderRow)[];
+
 interface TransactionRow {
   tcn: string;
   order_id: string;
@@ -103,6 +106,10 @@ interface TransactionRow {
   input_echo: string | null;
   answered_at: string | null;
 }
+
+const TRANSACTION_COLUMNS = [
+  'tcn', 'order_id', 'revision', 'type', 'court_ori', 'created_at', 'status', 'fcn', 'code', 'message', 'input_echo', 'answered_at',
+] as const satisfies readonly (keyof TransactionRow)[];
 
 /** What a batch reads, changes in memory and writes back. */
 interface BatchState {
@@ -221,22 +228,23 @@ async function writeBatchState({ db, table }: ProjectionContext, state: BatchSta
       [JSON.stringify(organisations)],
     );
   }
-  const orders = [...state.orders.values()].filter((o) => o.changed).map(({ changed: _, ...row }) => row);
-  if (orders.length > 0) {
-    await db.query(
-      `INSERT INTO ${table('orders')} SELECT * FROM jsonb_populate_recordset(NULL::${table('orders')}, $1::jsonb)
-       ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, case_number = EXCLUDED.case_number,
-         sealed = EXCLUDED.sealed, entered = EXCLUDED.entered, enter_rejected = EXCLUDED.enter_rejected`,
-      [JSON.stringify(orders)],
-    );
-  }
+  const orders = [...state.orders.values()].filter((o) => o.changed);
+  await copyUpsert(
+    db,
+    table('orders'),
+    ORDER_COLUMNS,
+    copyText(orders.map((order) => ORDER_COLUMNS.map((column) => order[column]))),
+    `ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, case_number = EXCLUDED.case_number,
+       sealed = EXCLUDED.sealed, entered = EXCLUDED.entered, enter_rejected = EXCLUDED.enter_rejected`,
+  );
   const transactions = table('transactions');
-  if (state.created.size > 0) {
-    await db.query(
-      `INSERT INTO ${transactions} SELECT * FROM jsonb_populate_recordset(NULL::${transactions}, $1::jsonb) ON CONFLICT (tcn) DO NOTHING`,
-      [JSON.stringify([...state.created.values()])],
-    );
-  }
+  await copyUpsert(
+    db,
+    transactions,
+    TRANSACTION_COLUMNS,
+    copyText([...state.created.values()].map((created) => TRANSACTION_COLUMNS.map((column) => created[column]))),
+    'ON CONFLICT (tcn) DO NOTHING',
+  );
   if (state.answers.length > 0) {
     await db.query(
       `UPDATE ${transactions} t SET status = a.status, fcn = a.fcn, code = a.code, message = a.message, input_echo = a.input_echo, answered_at = a.answered_at
