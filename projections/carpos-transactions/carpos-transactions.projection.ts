@@ -2,7 +2,8 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { tcnFor, transactionTypeFor } from '../../src/carpos/carpos-transaction';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
-import type { Projection, ProjectionContext } from '../../src/projection-engine/projection';
+import type { PreparedBatch, PrepareContext, Projection, ProjectionContext } from '../../src/projection-engine/projection';
+import { prepareAndWrite, yielder } from '../../src/projection-engine/projection';
 import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
 
 /**
@@ -59,26 +60,33 @@ export const carposTransactionsProjection: Projection = {
   createIndexes: ({ table }) => `
     CREATE INDEX IF NOT EXISTS ${table('transactions')}_answers ON ${table('transactions')} (answered_at DESC) WHERE answered_at IS NOT NULL;
     CREATE INDEX IF NOT EXISTS ${table('transactions')}_court ON ${table('transactions')} (court_ori, answered_at DESC);`,
-  handle(ctx, event) {
-    return carposTransactionsProjection.handleBatch!(ctx, [event]);
-  },
-  // Set-based: read the batch's orders and courts, apply the events in memory in order, write
-  // back in a few statements (a rebuild applies millions of events).
-  async handleBatch(ctx, batch) {
-    const state = await loadBatchState(ctx, batch);
+  handle: (ctx, event) => prepareAndWrite(carposTransactionsProjection, ctx, [event]),
+  // Set-based (a rebuild applies millions of events) and prepared ahead: the batch's orders and
+  // courts are taken from the batch before (still being written) or read, the events applied in
+  // memory in order, and everything written back in a few statements.
+  async prepareBatch(batch, { db, table, previous }) {
+    const pause = yielder();
+    const state = await loadBatchState(db, table, batch, previous?.rows as ReadonlyMap<string, LeftRow> | undefined);
     for (const event of batch) {
+      await pause();
       if (event.stream.startsWith(ORGANISATION_STREAM_PREFIX)) organisationChanged(state, event);
       else {
         const orderEvent = recordedOrderEvent(event);
         if (orderEvent) orderChanged(state, orderEvent);
       }
     }
-    await writeBatchState(ctx, state);
+    return preparedWrites(state);
   },
 };
 
 const ORGANISATION_STREAM_PREFIX = 'org-';
 const VOID_MESSAGE = 'not sent: DOJ rejected the order’s ENTER, so it holds no record to change';
+
+interface OrganisationRow {
+  ori: string;
+  carpos_enabled: boolean;
+  revision: number;
+}
 
 interface OrderRow {
   order_id: string;
@@ -113,7 +121,7 @@ const TRANSACTION_COLUMNS = [
 
 /** What a batch reads, changes in memory and writes back. */
 interface BatchState {
-  organisations: Map<string, { carpos_enabled: boolean; revision: number; changed: boolean }>;
+  organisations: Map<string, OrganisationRow & { changed: boolean }>;
   orders: Map<string, OrderRow & { changed: boolean }>;
   /** Transactions created in this batch. */
   created: Map<string, TransactionRow>;
@@ -123,7 +131,19 @@ interface BatchState {
   voided: Map<string, string>;
 }
 
-async function loadBatchState({ db, table }: ProjectionContext, batch: readonly RecordedEvent[]): Promise<BatchState> {
+/** A row a prepared batch leaves, keyed `order:<id>` or `org:<ori>`. */
+type LeftRow = OrderRow | OrganisationRow;
+
+/**
+ * The batch's orders and courts as the batch before leaves them (copied: this batch changes
+ * its rows in place, and the batch before may still be written) or, for the rest, as committed.
+ */
+async function loadBatchState(
+  db: PrepareContext['db'],
+  table: PrepareContext['table'],
+  batch: readonly RecordedEvent[],
+  left: ReadonlyMap<string, LeftRow> = new Map(),
+): Promise<BatchState> {
   const orderIds = new Set<string>();
   const oris = new Set<string>();
   for (const event of batch) {
@@ -135,24 +155,33 @@ async function loadBatchState({ db, table }: ProjectionContext, batch: readonly 
       if (orderEvent.type === 'OrderAdded' || orderEvent.type === 'OrderCloned') oris.add(orderEvent.data.data.court.ori);
     }
   }
+  const state: BatchState = { orders: new Map(), organisations: new Map(), created: new Map(), answers: [], voided: new Map() };
+  for (const orderId of orderIds) {
+    const row = left.get(`order:${orderId}`) as OrderRow | undefined;
+    if (row) state.orders.set(orderId, { ...row, changed: false });
+  }
+  for (const ori of oris) {
+    const row = left.get(`org:${ori}`) as OrganisationRow | undefined;
+    if (row) state.organisations.set(ori, { ...row, changed: false });
+  }
   const [orders, organisations] = await Promise.all([
-    db.query<OrderRow>(`SELECT *, revision::int AS revision FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [[...orderIds]]),
-    db.query(`SELECT ori, carpos_enabled, revision::int AS revision FROM ${table('organisations')} WHERE ori = ANY ($1::text[])`, [[...oris]]),
+    db.query<OrderRow>(`SELECT *, revision::int AS revision FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [
+      [...orderIds].filter((id) => !state.orders.has(id)),
+    ]),
+    db.query<OrganisationRow>(`SELECT ori, carpos_enabled, revision::int AS revision FROM ${table('organisations')} WHERE ori = ANY ($1::text[])`, [
+      [...oris].filter((ori) => !state.organisations.has(ori)),
+    ]),
   ]);
-  return {
-    orders: new Map(orders.rows.map((row) => [row.order_id, { ...row, changed: false }])),
-    organisations: new Map(organisations.rows.map((row) => [row.ori as string, { carpos_enabled: row.carpos_enabled, revision: row.revision, changed: false }])),
-    created: new Map(),
-    answers: [],
-    voided: new Map(),
-  };
+  for (const row of orders.rows) state.orders.set(row.order_id, { ...row, changed: false });
+  for (const row of organisations.rows) state.organisations.set(row.ori, { ...row, changed: false });
+  return state;
 }
 
 function organisationChanged(state: BatchState, event: RecordedEvent): void {
   const ori = event.stream.slice(ORGANISATION_STREAM_PREFIX.length);
   const before = state.organisations.get(ori);
   if (before && before.revision >= Number(event.revision)) return;
-  state.organisations.set(ori, { carpos_enabled: (event.data as { carposEnabled: boolean }).carposEnabled, revision: Number(event.revision), changed: true });
+  state.organisations.set(ori, { ori, carpos_enabled: (event.data as { carposEnabled: boolean }).carposEnabled, revision: Number(event.revision), changed: true });
 }
 
 function orderChanged(state: BatchState, event: RecordedOrderEvent): void {
@@ -219,40 +248,47 @@ function answer(state: BatchState, settled: BatchState['answers'][number]): void
   } else state.answers.push(settled);
 }
 
-async function writeBatchState({ db, table }: ProjectionContext, state: BatchState): Promise<void> {
-  const organisations = [...state.organisations].filter(([, o]) => o.changed).map(([ori, o]) => ({ ori, carpos_enabled: o.carpos_enabled, revision: o.revision }));
-  if (organisations.length > 0) {
-    await db.query(
-      `INSERT INTO ${table('organisations')} SELECT * FROM jsonb_populate_recordset(NULL::${table('organisations')}, $1::jsonb)
-       ON CONFLICT (ori) DO UPDATE SET carpos_enabled = EXCLUDED.carpos_enabled, revision = EXCLUDED.revision`,
-      [JSON.stringify(organisations)],
+/** The batch's writes, made into statement parameters now: the next batch changes these rows in place. */
+function preparedWrites(state: BatchState): PreparedBatch {
+  const organisations = [...state.organisations.values()].filter((o) => o.changed).map(({ changed: _, ...row }) => row);
+  const orders = [...state.orders.values()].filter((o) => o.changed).map(({ changed: _, ...row }) => row);
+  const organisationRows = JSON.stringify(organisations);
+  const orderRows = copyText(orders.map((order) => ORDER_COLUMNS.map((column) => order[column])));
+  const createdRows = copyText([...state.created.values()].map((created) => TRANSACTION_COLUMNS.map((column) => created[column])));
+  const answers = JSON.stringify(state.answers);
+  const voided = [...state.voided];
+  const rows = new Map<string, LeftRow>([
+    ...organisations.map((row): [string, LeftRow] => [`org:${row.ori}`, row]),
+    ...orders.map((row): [string, LeftRow] => [`order:${row.order_id}`, row]),
+  ]);
+  const write = async ({ db, table }: ProjectionContext) => {
+    if (organisations.length > 0) {
+      await db.query(
+        `INSERT INTO ${table('organisations')} SELECT * FROM json_populate_recordset(NULL::${table('organisations')}, $1::json)
+         ON CONFLICT (ori) DO UPDATE SET carpos_enabled = EXCLUDED.carpos_enabled, revision = EXCLUDED.revision`,
+        [organisationRows],
+      );
+    }
+    await copyUpsert(
+      db,
+      table('orders'),
+      ORDER_COLUMNS,
+      orderRows,
+      `ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, case_number = EXCLUDED.case_number,
+         sealed = EXCLUDED.sealed, entered = EXCLUDED.entered, enter_rejected = EXCLUDED.enter_rejected`,
     );
-  }
-  const orders = [...state.orders.values()].filter((o) => o.changed);
-  await copyUpsert(
-    db,
-    table('orders'),
-    ORDER_COLUMNS,
-    copyText(orders.map((order) => ORDER_COLUMNS.map((column) => order[column]))),
-    `ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, case_number = EXCLUDED.case_number,
-       sealed = EXCLUDED.sealed, entered = EXCLUDED.entered, enter_rejected = EXCLUDED.enter_rejected`,
-  );
-  const transactions = table('transactions');
-  await copyUpsert(
-    db,
-    transactions,
-    TRANSACTION_COLUMNS,
-    copyText([...state.created.values()].map((created) => TRANSACTION_COLUMNS.map((column) => created[column]))),
-    'ON CONFLICT (tcn) DO NOTHING',
-  );
-  if (state.answers.length > 0) {
-    await db.query(
-      `UPDATE ${transactions} t SET status = a.status, fcn = a.fcn, code = a.code, message = a.message, input_echo = a.input_echo, answered_at = a.answered_at
-         FROM jsonb_populate_recordset(NULL::${transactions}, $1::jsonb) a WHERE t.tcn = a.tcn AND t.status = 'pending'`,
-      [JSON.stringify(state.answers)],
-    );
-  }
-  for (const [orderId, at] of state.voided) {
-    await db.query(`UPDATE ${transactions} SET status = 'void', message = $2, answered_at = $3 WHERE order_id = $1 AND status = 'pending'`, [orderId, VOID_MESSAGE, at]);
-  }
+    const transactions = table('transactions');
+    await copyUpsert(db, transactions, TRANSACTION_COLUMNS, createdRows, 'ON CONFLICT (tcn) DO NOTHING');
+    if (state.answers.length > 0) {
+      await db.query(
+        `UPDATE ${transactions} t SET status = a.status, fcn = a.fcn, code = a.code, message = a.message, input_echo = a.input_echo, answered_at = a.answered_at
+           FROM json_populate_recordset(NULL::${transactions}, $1::json) a WHERE t.tcn = a.tcn AND t.status = 'pending'`,
+        [answers],
+      );
+    }
+    for (const [orderId, at] of voided) {
+      await db.query(`UPDATE ${transactions} SET status = 'void', message = $2, answered_at = $3 WHERE order_id = $1 AND status = 'pending'`, [orderId, VOID_MESSAGE, at]);
+    }
+  };
+  return { rows, write };
 }
