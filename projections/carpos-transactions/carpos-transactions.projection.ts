@@ -3,7 +3,7 @@ import { tcnFor, transactionTypeFor } from '../../src/carpos/carpos-transaction'
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
 import type { PreparedBatch, PrepareContext, Projection, ProjectionContext } from '../../src/projection-engine/projection';
-import { prepareAndWrite, yielder } from '../../src/projection-engine/projection';
+import { prepareAndWrite, rowsBefore, yielder } from '../../src/projection-engine/projection';
 import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
 
 /**
@@ -66,7 +66,7 @@ export const carposTransactionsProjection: Projection = {
   // memory in order, and everything written back in a few statements.
   async prepareBatch(batch, { db, table, previous }) {
     const pause = yielder();
-    const state = await loadBatchState(db, table, batch, previous?.rows as ReadonlyMap<string, LeftRow> | undefined);
+    const state = await loadBatchState(db, table, batch, previous);
     for (const event of batch) {
       await pause();
       if (event.stream.startsWith(ORGANISATION_STREAM_PREFIX)) organisationChanged(state, event);
@@ -131,48 +131,47 @@ interface BatchState {
   voided: Map<string, string>;
 }
 
-/** A row a prepared batch leaves, keyed `order:<id>` or `org:<ori>`. */
+/** A row a prepared batch leaves: an order's keyed by its id, a court's by `org:<ori>`. */
 type LeftRow = OrderRow | OrganisationRow;
 
 /**
- * The batch's orders and courts as the batch before leaves them (copied: this batch changes
- * its rows in place, and the batch before may still be written) or, for the rest, as committed.
+ * The batch's orders and courts as the batch before leaves them or, for the rest, as committed
+ * (an order whose stream starts in the batch has no row yet). Copied: this batch changes its
+ * rows in place, and the batch before may still be written.
  */
 async function loadBatchState(
   db: PrepareContext['db'],
   table: PrepareContext['table'],
   batch: readonly RecordedEvent[],
-  left: ReadonlyMap<string, LeftRow> = new Map(),
+  previous: PreparedBatch | undefined,
 ): Promise<BatchState> {
-  const orderIds = new Set<string>();
+  const orderEvents: RecordedOrderEvent[] = [];
   const oris = new Set<string>();
   for (const event of batch) {
     if (event.stream.startsWith(ORGANISATION_STREAM_PREFIX)) oris.add(event.stream.slice(ORGANISATION_STREAM_PREFIX.length));
     else {
       const orderEvent = recordedOrderEvent(event);
       if (!orderEvent) continue;
-      orderIds.add(orderEvent.orderId);
+      orderEvents.push(orderEvent);
       if (orderEvent.type === 'OrderAdded' || orderEvent.type === 'OrderCloned') oris.add(orderEvent.data.data.court.ori);
     }
   }
   const state: BatchState = { orders: new Map(), organisations: new Map(), created: new Map(), answers: [], voided: new Map() };
-  for (const orderId of orderIds) {
-    const row = left.get(`order:${orderId}`) as OrderRow | undefined;
-    if (row) state.orders.set(orderId, { ...row, changed: false });
-  }
+  const left = previous?.rows as ReadonlyMap<string, LeftRow> | undefined;
   for (const ori of oris) {
-    const row = left.get(`org:${ori}`) as OrganisationRow | undefined;
+    const row = left?.get(`org:${ori}`) as OrganisationRow | undefined;
     if (row) state.organisations.set(ori, { ...row, changed: false });
   }
   const [orders, organisations] = await Promise.all([
-    db.query<OrderRow>(`SELECT *, revision::int AS revision FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [
-      [...orderIds].filter((id) => !state.orders.has(id)),
-    ]),
+    rowsBefore(orderEvents, (event) => event.orderId, previous, async (orderIds) => {
+      const { rows } = await db.query<OrderRow>(`SELECT *, revision::int AS revision FROM ${table('orders')} WHERE order_id = ANY ($1::text[])`, [orderIds]);
+      return rows.map((row): [string, OrderRow] => [row.order_id, row]);
+    }),
     db.query<OrganisationRow>(`SELECT ori, carpos_enabled, revision::int AS revision FROM ${table('organisations')} WHERE ori = ANY ($1::text[])`, [
       [...oris].filter((ori) => !state.organisations.has(ori)),
     ]),
   ]);
-  for (const row of orders.rows) state.orders.set(row.order_id, { ...row, changed: false });
+  for (const [orderId, row] of orders) state.orders.set(orderId, { ...row, changed: false });
   for (const row of organisations.rows) state.organisations.set(row.ori, { ...row, changed: false });
   return state;
 }
@@ -259,7 +258,7 @@ function preparedWrites(state: BatchState): PreparedBatch {
   const voided = [...state.voided];
   const rows = new Map<string, LeftRow>([
     ...organisations.map((row): [string, LeftRow] => [`org:${row.ori}`, row]),
-    ...orders.map((row): [string, LeftRow] => [`order:${row.order_id}`, row]),
+    ...orders.map((row): [string, LeftRow] => [row.order_id, row]),
   ]);
   const write = async ({ db, table }: ProjectionContext) => {
     if (organisations.length > 0) {

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import type { DraftOrderData } from '../../src/orders/order-data';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
 import type { OrderEventType } from '../../src/orders/order.events';
-import type { PrepareContext, PreparedBatch, Projection, TableNames } from '../../src/projection-engine/projection';
+import type { PrepareContext, PreparedBatch, Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
 import { prepareAndWrite, rowsBefore, yielder } from '../../src/projection-engine/projection';
 import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
 import { courtDate, courtMonth } from '../../src/shared/court-calendar';
@@ -126,6 +126,13 @@ class Increments<Row extends object> {
 type StatusKey = { court_ori: string; month: string; order_type: string; status: ReportStatus };
 type ActivityKey = { court_ori: string; month: string; order_type: string; actor_user_id: string; actor_organisation: string; kind: ActivityKind };
 
+/** Each table's columns in one order, for the COPY text and the statements alike (the order id first). */
+const ORDER_COLUMNS = [
+  'order_id', 'revision', 'court_ori', 'county', 'order_type', 'status', 'expiration_date', 'drafted_on',
+] as const satisfies readonly (keyof OrderRow)[];
+const ACTIVITY_KEY = ['court_ori', 'month', 'order_type', 'actor_user_id', 'actor_organisation', 'kind'] as const satisfies readonly (keyof ActivityKey)[];
+const STATUS_KEY = ['court_ori', 'month', 'order_type', 'status'] as const satisfies readonly (keyof StatusKey)[];
+
 function withData(row: Pick<OrderRow, 'order_id' | 'revision' | 'status' | 'drafted_on'>, data: DraftOrderData): OrderRow {
   return {
     ...row,
@@ -154,6 +161,11 @@ function apply(before: OrderRow | undefined, event: RecordedOrderEvent): OrderRo
     default:
       return before && { ...before, ...base };
   }
+}
+
+/** Adds a batch's counts (COPY text: the key's columns, then the count) to a counter table. */
+function addCounts(ctx: ProjectionContext, table: string, key: readonly string[], count: string, rows: string): Promise<void> {
+  return copyUpsert(ctx.db, ctx.table(table), [...key, count], rows, `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${count} = t.${count} + EXCLUDED.${count}`);
 }
 
 /**
@@ -209,11 +221,9 @@ async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previo
     orders.set(event.orderId, after);
     changed.set(event.orderId, after);
   }
-  const orderRows = copyText(
-    [...changed.values()].map((row) => [row.order_id, row.revision, row.court_ori, row.county, row.order_type, row.status, row.expiration_date, row.drafted_on]),
-  );
-  const activityRows = copyText(activity.list.map((row) => [row.court_ori, row.month, row.order_type, row.actor_user_id, row.actor_organisation, row.kind, row.n]));
-  const statusRows = copyText(statusChanges.list.map((row) => [row.court_ori, row.month, row.order_type, row.status, row.n]));
+  const orderRows = copyText([...changed.values()].map((row) => ORDER_COLUMNS.map((column) => row[column])));
+  const activityRows = copyText(activity.list.map((row) => [...ACTIVITY_KEY.map((column) => row[column]), row.n]));
+  const statusRows = copyText(statusChanges.list.map((row) => [...STATUS_KEY.map((column) => row[column]), row.n]));
 
   return {
     rows: changed,
@@ -222,25 +232,12 @@ async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previo
       await copyUpsert(
         ctx.db,
         ctx.table('orders'),
-        ['order_id', 'revision', 'court_ori', 'county', 'order_type', 'status', 'expiration_date', 'drafted_on'],
+        ORDER_COLUMNS,
         orderRows,
-        `ON CONFLICT (order_id) DO UPDATE SET revision = EXCLUDED.revision, court_ori = EXCLUDED.court_ori, county = EXCLUDED.county,
-           order_type = EXCLUDED.order_type, status = EXCLUDED.status, expiration_date = EXCLUDED.expiration_date, drafted_on = EXCLUDED.drafted_on`,
+        `ON CONFLICT (order_id) DO UPDATE SET ${ORDER_COLUMNS.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ')}`,
       );
-      await copyUpsert(
-        ctx.db,
-        ctx.table('activity'),
-        ['court_ori', 'month', 'order_type', 'actor_user_id', 'actor_organisation', 'kind', 'count'],
-        activityRows,
-        'ON CONFLICT (court_ori, month, kind, order_type, actor_user_id, actor_organisation) DO UPDATE SET count = t.count + EXCLUDED.count',
-      );
-      await copyUpsert(
-        ctx.db,
-        ctx.table('status_changes'),
-        ['court_ori', 'month', 'order_type', 'status', 'delta'],
-        statusRows,
-        'ON CONFLICT (court_ori, month, order_type, status) DO UPDATE SET delta = t.delta + EXCLUDED.delta',
-      );
+      await addCounts(ctx, 'activity', ACTIVITY_KEY, 'count', activityRows);
+      await addCounts(ctx, 'status_changes', STATUS_KEY, 'delta', statusRows);
     },
   };
 }
