@@ -103,8 +103,8 @@ describe('running a generation with batches prepared ahead', () => {
   });
 
   describe('how batches close', () => {
-    /** The store as a slow catch-up sees it: pages of 10 events, 15 ms apart. */
-    const pagedStore = (): EventStore =>
+    /** The store as a slow catch-up sees it: pages of 10 events, each after `wait` (15 ms unless told). */
+    const pagedStore = (wait = () => new Promise((resolve) => setTimeout(resolve, 15))): EventStore =>
       Object.assign(Object.create(setup.store) as EventStore, {
         subscribe(options?: SubscribeOptions): Subscription {
           const inner = setup.store.subscribe(options);
@@ -113,19 +113,19 @@ describe('running a generation with batches prepared ahead', () => {
             async *[Symbol.asyncIterator]() {
               let n = 0;
               for await (const event of inner) {
-                if (n++ % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 15));
+                if (n++ % 10 === 0) await wait();
                 yield event;
               }
             },
           };
         },
       });
-    const batchSizes = async (options: RunOptions) => {
+    const batchSizes = async (options: RunOptions, store = pagedStore()) => {
       for (let i = 0; i < 150; i++) await setup.store.append(`s${i % 3}`, [newEvent('Counted')], 'any');
       const { generation } = await createGeneration(setup.db.pool, tally);
       await swapLive(setup.db.pool, tally, generation);
       const sizes: number[] = [];
-      await runGeneration(setup.db.pool, pagedStore(), tally, generation, {
+      await runGeneration(setup.db.pool, store, tally, generation, {
         ...options,
         onBatch: (_, batch) => sizes.push(batch.length),
         onLive: async () => (sizes.reduce((a, b) => a + b, 0) === 150 ? 'stop' : 'continue'),
@@ -137,6 +137,23 @@ describe('running a generation with batches prepared ahead', () => {
     it('fills whole batches while catching up, however long reading a batch takes', async () => {
       // Reading 50 events takes about 75 ms here, longer than the flush interval.
       expect(await batchSizes({ batchSize: 50, flushMs: 40, maxBatchAgeMs: 60_000 })).toEqual([50, 50, 50]);
+    });
+
+    it('is not cut short by Node being busy while the next page arrives', async () => {
+      // Each page is a round trip to PostgreSQL, and in every 100 ms something else holds the
+      // event loop for 60 ms after its own query answered (as preparing a batch does): the flush
+      // timer comes due during the hold, with the page already there.
+      const store = pagedStore(() => setup.db.pool.query('SELECT pg_sleep(0.005)'));
+      const hold = () => {
+        const until = Date.now() + 60;
+        while (Date.now() < until);
+      };
+      const busy = setInterval(() => void setup.db.pool.query('SELECT 1').then(hold), 100);
+      try {
+        expect(await batchSizes({ batchSize: 50, flushMs: 40, maxBatchAgeMs: 60_000 }, store)).toEqual([50, 50, 50]);
+      } finally {
+        clearInterval(busy);
+      }
     });
 
     it('applies a batch at its greatest age even while events keep coming', async () => {
