@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS projection_generations (
   PRIMARY KEY (name, generation)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_live ON projection_generations (name) WHERE state = 'live';
+-- Whether Projection.createIndexes has run; every generation that went live has been indexed.
+ALTER TABLE projection_generations ADD COLUMN IF NOT EXISTS indexed boolean NOT NULL DEFAULT false;
+UPDATE projection_generations SET indexed = true WHERE state <> 'building' AND NOT indexed;
 `;
 
 export type GenerationState = 'building' | 'live' | 'retired';
@@ -36,6 +39,8 @@ export interface GenerationRow {
   checkpoint: bigint;
   eventsApplied: bigint;
   lastEventAt: Date | null;
+  /** Projection.createIndexes has run for it (see ProjectionContext.indexed). */
+  indexed: boolean;
   /** Set when a handler failed: the runner stopped at this event until restarted. */
   error: string | null;
 }
@@ -64,6 +69,7 @@ function toRow(row: Record<string, unknown>): GenerationRow {
     checkpoint: BigInt(row.checkpoint as string),
     eventsApplied: BigInt(row.events_applied as string),
     lastEventAt: (row.last_event_at as Date | null) ?? null,
+    indexed: row.indexed as boolean,
     error: (row.error as string | null) ?? null,
   };
 }
@@ -142,7 +148,7 @@ export async function applyBatch(
       await client.query('ROLLBACK');
       return before;
     }
-    const ctx = { db: client, ...tableNames(projection, generation) };
+    const ctx = { db: client, indexed: before.indexed, ...tableNames(projection, generation) };
     if ((projection.prepareBatch || projection.handleBatch) && fresh.length > 1) {
       try {
         // A batch prepared ahead is used only if none of it was applied meanwhile.
@@ -230,6 +236,28 @@ export async function recordFailure(pool: Pool, name: string, generation: number
 }
 
 /**
+ * Runs the projection's createIndexes for a generation, once: in one transaction with the flag
+ * that says it ran, because it may also fill tables that only queries need (order search's
+ * person rows), which a second run would double.
+ */
+export async function indexGeneration(pool: Pool, projection: Projection, generation: number): Promise<void> {
+  await inTransaction(pool, (client) => indexInTransaction(client, projection, generation));
+}
+
+async function indexInTransaction(client: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<void> {
+  const { rows } = await client.query('SELECT indexed FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE', [
+    projection.name,
+    generation,
+  ]);
+  if (rows.length === 0 || rows[0].indexed) return;
+  if (projection.createIndexes) await client.query(projection.createIndexes(tableNames(projection, generation)));
+  await client.query('UPDATE projection_generations SET indexed = true, updated_at = now() WHERE name = $1 AND generation = $2', [
+    projection.name,
+    generation,
+  ]);
+}
+
+/**
  * Makes `generation` the live one: its views replace the old generation's in one transaction,
  * the old generation is retired and its tables dropped. Queries see the old tables until the
  * commit and the new ones after it; never a mix, never nothing.
@@ -248,7 +276,7 @@ export async function swapLive(pool: Pool, projection: Projection, generation: n
     if (promoted.rowCount !== 1) throw new Error(`projection ${projection.name} generation ${generation} is not being built`);
     const names = tableNames(projection, generation);
     // Usually done already by the build (see buildAndSwap); never swap in an unindexed generation.
-    if (projection.createIndexes) await client.query(projection.createIndexes(names));
+    await indexInTransaction(client, projection, generation);
     for (const table of projection.tables) {
       await client.query(`DROP VIEW IF EXISTS ${viewName(projection, table)}`);
       await client.query(`CREATE VIEW ${viewName(projection, table)} AS SELECT * FROM ${names.table(table)}`);

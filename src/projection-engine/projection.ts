@@ -29,7 +29,8 @@ export interface Projection {
    * DDL for the indexes only queries need, each `CREATE INDEX IF NOT EXISTS` with its own name.
    * A new generation is filled without them and indexed once it has caught up, before the
    * swap: building an index over millions of rows once is far cheaper than keeping it up to
-   * date row by row during a rebuild.
+   * date row by row during a rebuild. Runs once per generation (indexGeneration), so it may
+   * also fill what handlers leave to it while `ctx.indexed` is false.
    */
   createIndexes?(ctx: TableNames): string;
   /**
@@ -83,6 +84,12 @@ export interface TableNames {
 export interface ProjectionContext extends TableNames {
   /** The batch's transaction: everything written here commits with the checkpoint, or not at all. */
   readonly db: Pick<PoolClient, 'query'>;
+  /**
+   * Whether the generation's createIndexes has run. False while a new generation catches up:
+   * rows that only queries read, and that createIndexes can make from the other tables in one
+   * statement, may be left to it (order search's person rows), as its indexes are.
+   */
+  readonly indexed: boolean;
 }
 
 /** The view through which queries read a projection's live generation. */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
-import { Projection, tableNames } from './projection';
+import type { Projection } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
 import { isTransientDatabaseError } from '../postgres/transient-error';
 import {
@@ -9,6 +9,7 @@ import {
   ensureRegistrySchema,
   GenerationRow,
   getGeneration,
+  indexGeneration,
   listGenerations,
   liveGeneration,
   ProjectionHandlerError,
@@ -48,17 +49,17 @@ export async function buildAndSwap(
   options: RunOptions & { generation?: GenerationRow } = {},
 ): Promise<GenerationRow | undefined> {
   const building = options.generation ?? (await createGeneration(pool, projection));
-  let indexed = false;
+  let analysed = false;
   const outcome = await runGeneration(pool, store, projection, building.generation, {
     ...options,
     onLive: async (row) => {
       if (!(await isCaughtUp(store, projection, row.checkpoint, SWAP_SLACK_EVENTS))) return 'continue';
-      if (!indexed) {
+      if (!analysed) {
         // Index and analyse once, outside the swap's transaction, then catch up on what arrived
         // meanwhile: queries are planned with statistics from the first one after the swap.
-        if (projection.createIndexes) await pool.query(projection.createIndexes(tableNames(projection, row.generation)));
+        await indexGeneration(pool, projection, row.generation);
         await analyzeGeneration(pool, projection, row.generation);
-        indexed = true;
+        analysed = true;
         return 'continue';
       }
       await swapLive(pool, projection, row.generation);

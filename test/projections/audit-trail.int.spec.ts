@@ -102,7 +102,7 @@ describe('audit trail read model', () => {
     const live = await liveGeneration(h.db.pool, auditTrailProjection.name);
     // In a transaction of its own, as the engine gives handlers.
     await inTransaction(h.db.pool, async (client) => {
-      const ctx = { db: client, ...tableNames(auditTrailProjection, live!.generation) };
+      const ctx = { db: client, indexed: true, ...tableNames(auditTrailProjection, live!.generation) };
       for (const event of await h.store.readStream(`order-${orderId}`)) await auditTrailProjection.handle(ctx, event);
     });
     await h.project();

@@ -92,7 +92,7 @@ describe('locked orders read model', () => {
     await h.project();
 
     const live = await liveGeneration(h.db.pool, lockedOrdersProjection.name);
-    const ctx = { db: h.db.pool, ...tableNames(lockedOrdersProjection, live!.generation) };
+    const ctx = { db: h.db.pool, indexed: true, ...tableNames(lockedOrdersProjection, live!.generation) };
     for (const event of await h.store.readStream(`order-${orderId}`)) await lockedOrdersProjection.handle(ctx, event);
 
     expect(await lockedOrders(h.db.pool, { now: instant(3) })).toEqual([]);

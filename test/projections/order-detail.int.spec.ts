@@ -177,7 +177,7 @@ describe('order detail read model', () => {
       const events = await allEvents();
       // In a transaction of its own, as the engine gives handlers.
       await inTransaction(h.db.pool, async (client) => {
-        const ctx = { db: client, ...tableNames(orderDetailProjection, live!.generation) };
+        const ctx = { db: client, indexed: true, ...tableNames(orderDetailProjection, live!.generation) };
         for (const event of [...events, ...[...events].reverse()]) await orderDetailProjection.handle(ctx, event);
       });
       expect(await rows()).toEqual(before);

@@ -323,7 +323,7 @@ describe('order search: persons, dates, case numbers, filters and visibility', (
     const live = await liveGeneration(h.db.pool, orderSearchProjection.name);
     // In a transaction of its own, as the engine gives handlers.
     await inTransaction(h.db.pool, async (client) => {
-      const ctx = { db: client, ...tableNames(orderSearchProjection, live!.generation) };
+      const ctx = { db: client, indexed: true, ...tableNames(orderSearchProjection, live!.generation) };
       for (const event of await h.store.readStream(`order-${id}`)) await orderSearchProjection.handle(ctx, event);
     });
     expect((await search(h, { lastName: 'Mouse' })).totalCount).toBe(0);
