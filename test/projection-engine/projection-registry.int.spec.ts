@@ -5,10 +5,13 @@ import {
   applyBatch,
   createGeneration,
   ensureRegistrySchema,
+  getGeneration,
+  indexGeneration,
   listGenerations,
   ProjectionHandlerError,
   swapLive,
 } from '../../src/projection-engine/projection-registry';
+import type { Projection } from '../../src/projection-engine/projection';
 import { newEvent } from '../event-store/event-store.conformance';
 import { tallyCounts as counts } from '../support/tally-projection';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
@@ -129,5 +132,36 @@ describe('projection generations and checkpoints', () => {
     expect(await hasIndex()).toBe(true);
     expect(await analysed(generation.generation)).toBe(true);
     expect(await counts(db.pool)).toEqual({ i0: 7, i1: 7, i2: 6 });
+  });
+  it('runs createIndexes once per generation, and tells handlers whether it has run', async () => {
+    let indexings = 0;
+    const seen: boolean[] = [];
+    const indexedOnce: Projection = {
+      ...batchTally,
+      handleBatch: async (ctx, events) => {
+        seen.push(ctx.indexed);
+        await batchTally.handleBatch!(ctx, events);
+      },
+      createIndexes: ({ table }) => {
+        indexings++;
+        return `CREATE INDEX IF NOT EXISTS ${table('streams')}_by_events ON ${table('streams')} (events)`;
+      },
+    };
+    for (let i = 0; i < 10; i++) await store.append(`o${i % 2}`, [newEvent('Counted')], 'any');
+    const { generation } = await createGeneration(db.pool, indexedOnce);
+    await catchUp(db.pool, store, indexedOnce, generation, { batchSize: 5 });
+    expect(seen).toEqual([false, false]);
+    expect((await getGeneration(db.pool, indexedOnce.name, generation)).indexed).toBe(false);
+
+    await indexGeneration(db.pool, indexedOnce, generation);
+    await indexGeneration(db.pool, indexedOnce, generation);
+    for (let i = 0; i < 5; i++) await store.append(`o${i % 2}`, [newEvent('Counted')], 'any');
+    await catchUp(db.pool, store, indexedOnce, generation, { batchSize: 5 });
+    await swapLive(db.pool, indexedOnce, generation);
+
+    expect(indexings).toBe(1);
+    expect(seen).toEqual([false, false, true]);
+    expect((await getGeneration(db.pool, indexedOnce.name, generation)).indexed).toBe(true);
+    expect(await counts(db.pool)).toEqual({ o0: 8, o1: 7 });
   });
 });
