@@ -115,7 +115,7 @@ CREATE TABLE ${names} (name_key text PRIMARY KEY);
 function createIndexes({ table }: TableNames): string {
   const [orders, persons, names] = TABLES.map((name) => table(name));
   return `
--- A generation catching up writes orders only (see writeBatch); its person rows and names are
+-- A generation catching up writes orders only (see prepareBatch); its person rows and names are
 -- made here from the orders, in one pass. The guard keeps a table filled row by row (the search
 -- benchmark loads with insertOrders) from being filled twice.
 INSERT INTO ${persons} (${PERSON_COLUMNS.join(', ')})
