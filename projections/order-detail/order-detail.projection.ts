@@ -1,7 +1,7 @@
 import type { Projection } from '../../src/projection-engine/projection';
 import { prepareAndWrite, rowsBefore, yielder } from '../../src/projection-engine/projection';
 import { foldOrderEvent, ORDER_EVENT_TYPES, OrderFold, recordedOrderEvent } from '../../src/orders/order-history';
-import { copyText, copyUpsert } from '../../src/postgres/copy-rows';
+import { copyText, copyUpsert, CopyValue } from '../../src/postgres/copy-rows';
 
 /** A row's fold as stored: JSON text. */
 export interface StoredFold {
@@ -64,11 +64,12 @@ export const orderDetailProjection: Projection = {
       folds.set(event.orderId, fold);
       changed.set(event.orderId, fold);
     }
-    let upserts = '';
+    const rows: CopyValue[][] = [];
     for (const [orderId, { state, meta }] of changed) {
       await pause();
-      upserts += copyText([[orderId, meta.revision, JSON.stringify(state), JSON.stringify(meta)]]);
+      rows.push([orderId, meta.revision, JSON.stringify(state), JSON.stringify(meta)]);
     }
+    const upserts = copyText(rows);
     return {
       rows: changed,
       write: (ctx) =>

@@ -116,12 +116,11 @@ function createIndexes({ table }: TableNames): string {
   const [orders, persons, names] = TABLES.map((name) => table(name));
   return `
 -- A generation catching up writes orders only (see prepareBatch); its person rows and names are
--- made here from the orders, in one pass. The guard keeps a table filled row by row (the search
--- benchmark loads with insertOrders) from being filled twice.
+-- made here from the orders, in one pass. This runs once per generation (indexGeneration), before
+-- any handler writes person rows.
 INSERT INTO ${persons} (${PERSON_COLUMNS.join(', ')})
 SELECT o.order_id, p.role, p.kind, p."lastName", p."firstName", p."dateOfBirth", o.status, o.sealed, o.court_ori, o.order_type, o.sort_last, o.sort_first
-  FROM ${orders} o CROSS JOIN LATERAL json_to_recordset(o.persons::json) AS p(role text, kind text, "lastName" text, "firstName" text, "dateOfBirth" date)
- WHERE NOT EXISTS (SELECT FROM ${persons});
+  FROM ${orders} o CROSS JOIN LATERAL json_to_recordset(o.persons::json) AS p(role text, kind text, "lastName" text, "firstName" text, "dateOfBirth" date);
 INSERT INTO ${names} SELECT last_key FROM ${persons} WHERE last_key IS NOT NULL UNION SELECT first_key FROM ${persons} WHERE first_key IS NOT NULL
 ON CONFLICT DO NOTHING;
 -- The handlers replace an order's persons by order id.
