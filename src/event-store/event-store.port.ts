@@ -76,6 +76,14 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface ReadByStreamOptions {
+  /** Inclusive: only events at or before this position, which must be one subscribers have seen (headPosition). */
+  toPosition: bigint;
+  /** Exclusive: go on after this event, the last one a reader before applied. */
+  after?: { stream: string; revision: bigint };
+  filter?: EventFilter;
+}
+
 export interface SubscribeOptions {
   /** Exclusive checkpoint; undefined means from the very beginning. */
   fromPosition?: bigint;
@@ -96,6 +104,14 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribe(options?: SubscribeOptions): Subscription;
+  /**
+   * Optional: every event up to a position grouped by stream, each stream's events in revision
+   * order and the streams in an order of the store's choosing that `after` continues. A rebuild
+   * of a projection whose rows depend only on their own stream's events then folds each stream
+   * in one go and writes each row once, instead of once for every batch the stream's events
+   * are spread over in position order. A store that cannot read so leaves it out.
+   */
+  readByStream?(options: ReadByStreamOptions): AsyncIterable<RecordedEvent>;
   /** Position of the newest event visible to subscribers, 0n when empty. */
   headPosition(): Promise<bigint>;
   /** How many events match, after an exclusive position: progress and lag of projections. */

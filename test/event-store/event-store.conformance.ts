@@ -258,6 +258,44 @@ export function describeEventStoreConformance(adapter: string, open: () => Promi
       });
     });
 
+    describe('readByStream (optional)', () => {
+      const readByStream = (...args: Parameters<NonNullable<EventStore['readByStream']>>) => {
+        if (!store.readByStream) throw new Error('unreachable: guarded below');
+        return collect(store.readByStream(...args));
+      };
+      beforeAll(() => {
+        // Optional in the port: rebuilds of such a store read in position order instead.
+        if (!store.readByStream) console.warn(`event store conformance: ${adapter} does not offer readByStream; its tests pass vacuously`);
+      });
+
+      it('groups events up to a position by stream, each in revision order, filtered, and goes on after a stream and revision', async () => {
+        if (!store.readByStream) return;
+        const [a, b, c] = [streamName('a'), streamName('b'), streamName('c')];
+        const type = `Grouped${prefix}`;
+        await store.append(a, [newEvent(type)], 'no_stream');
+        await store.append(b, [newEvent(type), newEvent('Other'), newEvent(type)], 'no_stream');
+        await store.append(a, [newEvent(type), newEvent(type)], 0n);
+        const { position: upTo } = await store.append(c, [newEvent(type)], 'no_stream');
+        await store.append(a, [newEvent(type)], 2n); // after the position: left out
+        const filter = { streamPrefixes: [prefix], eventTypes: [type] };
+        const all = await readByStream({ toPosition: upTo, filter });
+        const key = (e: RecordedEvent) => `${e.stream}@${e.revision}`;
+        expect(all).toHaveLength(6);
+        expect(new Set(all.map((e) => e.stream)).size).toBe(3);
+        // Grouped: a stream, once left, does not come back; within a stream, revisions grow.
+        const order = all.map((e) => e.stream).filter((s, i, list) => i === 0 || list[i - 1] !== s);
+        expect(order).toHaveLength(3);
+        expect(all.filter((e) => e.stream === a).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+        expect(all.filter((e) => e.stream === b).map((e) => e.revision)).toEqual([0n, 2n]);
+        expect(all.every((e) => e.position <= upTo && e.type === type)).toBe(true);
+        // A reader stopped after any event goes on with exactly the ones after it.
+        for (let i = 0; i < all.length; i++) {
+          const rest = await readByStream({ toPosition: upTo, filter, after: { stream: all[i].stream, revision: all[i].revision } });
+          expect(rest.map(key)).toEqual(all.slice(i + 1).map(key));
+        }
+      });
+    });
+
     describe('subscribe', () => {
       it('catches up on history, then delivers live appends', async () => {
         const stream = streamName();

@@ -8,6 +8,7 @@ import {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadByStreamOptions,
   ReadStreamOptions,
   RecordedEvent,
   StreamNotFoundError,
@@ -210,6 +211,34 @@ export class PostgresEventStore implements EventStore {
       if (batch.length === 0) return;
       remaining -= batch.length;
       cursor = batch[batch.length - 1].position;
+    }
+  }
+
+  /** By the (stream, revision) key's index; the next page is read while the caller works through this one. */
+  async *readByStream(options: ReadByStreamOptions): AsyncIterable<RecordedEvent> {
+    const page = (after: { stream: string; revision: bigint } | undefined) => {
+      const params: unknown[] = [options.toPosition.toString()];
+      let where = 'position <= $1';
+      if (after) {
+        params.push(after.stream, after.revision.toString());
+        where += ' AND (stream, revision) > ($2, $3)';
+      }
+      where += filterSql(options.filter, params);
+      params.push(this.batchSize);
+      return this.pool
+        .query<EventRow>(`SELECT ${COLUMNS} FROM es_events WHERE ${where} ORDER BY stream, revision LIMIT $${params.length}`, params)
+        .then(({ rows }) => rows.map(toRecorded));
+    };
+    let next: Promise<RecordedEvent[]> | undefined = page(options.after);
+    try {
+      while (next) {
+        const batch: RecordedEvent[] = await next;
+        const last = batch[batch.length - 1];
+        next = batch.length === this.batchSize ? page({ stream: last.stream, revision: last.revision }) : undefined;
+        yield* batch;
+      }
+    } finally {
+      next?.catch(() => undefined); // abandoned when the caller stops early
     }
   }
 
