@@ -13,6 +13,7 @@ import type { OrderEventType } from '../../src/orders/order.events';
 export const lockedOrdersProjection: Projection = {
   name: 'locked_orders',
   version: 1,
+  perStream: true,
   eventTypes: [
     'OrderDrafted', 'OrderAdded', 'OrderCloned', 'OrderModified', 'OrderSealed', 'OrderUnsealed', 'OrderLocked', 'OrderUnlocked',
   ] satisfies OrderEventType[],

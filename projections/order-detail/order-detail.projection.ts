@@ -27,6 +27,7 @@ export function parseFold(row: StoredFold): OrderFold {
 export const orderDetailProjection: Projection = {
   name: 'order_detail',
   version: 3,
+  perStream: true,
   eventTypes: ORDER_EVENT_TYPES,
   tables: ['orders'],
   createTables: ({ table }) => `

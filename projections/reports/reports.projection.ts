@@ -245,6 +245,7 @@ async function prepareBatch(batch: readonly RecordedEvent[], { db, table, previo
 export const reportsProjection: Projection = {
   name: 'reports',
   version: 1,
+  perStream: true,
   eventTypes: [
     'OrderDrafted', 'OrderAdded', 'OrderCloned', 'OrderModified', 'OrderServed', 'OrderCancelled', 'OrderExpired',
     'OrderSealed', 'OrderUnsealed', 'ImageAttached',

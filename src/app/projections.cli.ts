@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
           projection: r.name,
           generation: r.generation,
           version: r.version,
-          state: r.state,
+          state: r.byStream ? `${r.state} by stream` : r.state,
           checkpoint: r.checkpoint.toString(),
           applied: r.eventsApplied.toString(),
           'lag events': r.lagEvents,

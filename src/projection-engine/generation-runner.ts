@@ -40,7 +40,7 @@ const TIMEOUT = Symbol('timeout');
  * when the projection does not prepare, or preparing failed (applying the batch then names the
  * event that fails).
  */
-async function prepareAhead(
+export async function prepareAhead(
   pool: Pool,
   projection: Projection,
   generation: number,

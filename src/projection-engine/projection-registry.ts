@@ -24,9 +24,24 @@ CREATE TABLE IF NOT EXISTS projection_generations (
   PRIMARY KEY (name, generation)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS projection_generations_one_live ON projection_generations (name) WHERE state = 'live';
--- Whether Projection.createIndexes has run; every generation that went live has been indexed.
-ALTER TABLE projection_generations ADD COLUMN IF NOT EXISTS indexed boolean NOT NULL DEFAULT false;
-UPDATE projection_generations SET indexed = true WHERE state <> 'building' AND NOT indexed;
+-- Columns added since the table was first made, added where missing. Checked first: ALTER TABLE
+-- takes the table's exclusive lock even when the column is there, and a process starting beside
+-- a running projector then deadlocked with its batches.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                  WHERE table_schema = current_schema() AND table_name = 'projection_generations' AND column_name = 'indexed') THEN
+    -- Whether Projection.createIndexes has run; every generation that went live has been indexed.
+    ALTER TABLE projection_generations ADD COLUMN indexed boolean NOT NULL DEFAULT false;
+    UPDATE projection_generations SET indexed = true WHERE state <> 'building';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                  WHERE table_schema = current_schema() AND table_name = 'projection_generations' AND column_name = 'by_stream_to') THEN
+    -- A build reading by stream (by-stream-build.ts): the position it reads up to, and the last
+    -- event it applied; the checkpoint stays 0 until it is done.
+    ALTER TABLE projection_generations ADD COLUMN by_stream_to bigint, ADD COLUMN by_stream_after text, ADD COLUMN by_stream_after_revision bigint;
+  END IF;
+END $$;
 `;
 
 export type GenerationState = 'building' | 'live' | 'retired';
@@ -43,6 +58,19 @@ export interface GenerationRow {
   indexed: boolean;
   /** Set when a handler failed: the runner stopped at this event until restarted. */
   error: string | null;
+  /** Set while the generation is built by stream (see by-stream-build.ts). */
+  byStream: ByStreamProgress | null;
+}
+
+/** How far a build by stream has come: every event up to `toPosition`, grouped by stream, up to and including `after`. */
+export interface ByStreamProgress {
+  toPosition: bigint;
+  after: StreamCursor | null;
+}
+
+export interface StreamCursor {
+  stream: string;
+  revision: bigint;
 }
 
 /** A handler threw: the batch was rolled back and the projection stops at this event. */
@@ -71,6 +99,13 @@ function toRow(row: Record<string, unknown>): GenerationRow {
     lastEventAt: (row.last_event_at as Date | null) ?? null,
     indexed: row.indexed as boolean,
     error: (row.error as string | null) ?? null,
+    byStream:
+      row.by_stream_to === null || row.by_stream_to === undefined
+        ? null
+        : {
+            toPosition: BigInt(row.by_stream_to as string),
+            after: row.by_stream_after === null ? null : { stream: row.by_stream_after as string, revision: BigInt(row.by_stream_after_revision as string) },
+          },
   };
 }
 
@@ -127,6 +162,63 @@ export async function applyBatch(
   events: readonly RecordedEvent[],
   prepared?: PreparedBatch,
 ): Promise<GenerationRow> {
+  return applyWith(pool, projection, generation, events, prepared, {
+    fresh: (row) => {
+      if (row.byStream) throw new Error(`projection ${projection.name} generation ${generation} is being built by stream`);
+      return events.filter((event) => event.position > row.checkpoint);
+    },
+    single: (event) => applyBatch(pool, projection, generation, [event]),
+    record: `checkpoint = $3, last_event_at = $4`,
+    values: (last) => [last.position.toString(), last.recordedAt],
+  });
+}
+
+/**
+ * Applies a batch read by stream (readByStream) right after `after`, in one transaction with
+ * the generation's by-stream cursor. A batch read after any other cursor was applied already,
+ * or by another builder, and changes nothing. Otherwise as applyBatch.
+ */
+export async function applyStreamBatch(
+  pool: Pool,
+  projection: Projection,
+  generation: number,
+  events: readonly RecordedEvent[],
+  after: StreamCursor | null,
+  prepared?: PreparedBatch,
+): Promise<GenerationRow> {
+  let before = after;
+  return applyWith(pool, projection, generation, events, prepared, {
+    fresh: (row) => (row.byStream && sameCursor(row.byStream.after, after) ? events : []),
+    single: (event) => {
+      const applied = applyStreamBatch(pool, projection, generation, [event], before);
+      before = { stream: event.stream, revision: event.revision };
+      return applied;
+    },
+    record: `by_stream_after = $3, by_stream_after_revision = $4`,
+    values: (last) => [last.stream, last.revision.toString()],
+  });
+}
+
+const sameCursor = (a: StreamCursor | null, b: StreamCursor | null) => a?.stream === b?.stream && a?.revision === b?.revision;
+
+/** How a batch's progress is kept: which of its events are still to apply, and what records that they were. */
+interface Progress {
+  fresh(before: GenerationRow): readonly RecordedEvent[];
+  /** Applies one event in its own transaction, to find the one a failing batch fails on. */
+  single(event: RecordedEvent): Promise<GenerationRow>;
+  /** SET clause for the registry row; $3 and $4 are `values` of the last event applied. */
+  record: string;
+  values(last: RecordedEvent): unknown[];
+}
+
+async function applyWith(
+  pool: Pool,
+  projection: Projection,
+  generation: number,
+  events: readonly RecordedEvent[],
+  prepared: PreparedBatch | undefined,
+  progress: Progress,
+): Promise<GenerationRow> {
   const client = await pool.connect();
   let current: RecordedEvent | undefined;
   let released = false;
@@ -143,7 +235,7 @@ export async function applyBatch(
       await client.query('ROLLBACK');
       return before;
     }
-    const fresh = events.filter((event) => event.position > before.checkpoint);
+    const fresh = progress.fresh(before);
     if (fresh.length === 0) {
       await client.query('ROLLBACK');
       return before;
@@ -161,7 +253,7 @@ export async function applyBatch(
         client.release();
         released = true;
         let row = before;
-        for (const event of fresh) row = await applyBatch(pool, projection, generation, [event]);
+        for (const event of fresh) row = await progress.single(event);
         return row;
       }
     } else {
@@ -170,9 +262,9 @@ export async function applyBatch(
     const last = fresh[fresh.length - 1];
     const updated = await client.query(
       `UPDATE projection_generations
-          SET checkpoint = $3, events_applied = events_applied + $4, last_event_at = $5, error = NULL, updated_at = now()
+          SET ${progress.record}, events_applied = events_applied + ${fresh.length}, error = NULL, updated_at = now()
         WHERE name = $1 AND generation = $2 RETURNING *`,
-      [projection.name, generation, last.position.toString(), fresh.length, last.recordedAt],
+      [projection.name, generation, ...progress.values(last)],
     );
     await client.query('COMMIT');
     const after = toRow(updated.rows[0]);
@@ -190,6 +282,30 @@ export async function applyBatch(
   } finally {
     if (!released) client.release();
   }
+}
+
+/**
+ * Starts building a generation by stream, over every event up to `toPosition`: only a
+ * generation being built that has applied nothing yet. Returns the generation as it now stands.
+ */
+export async function startByStream(pool: Pool, projection: Projection, generation: number, toPosition: bigint): Promise<GenerationRow> {
+  await pool.query(
+    `UPDATE projection_generations SET by_stream_to = $3, updated_at = now()
+      WHERE name = $1 AND generation = $2 AND state = 'building' AND checkpoint = 0 AND events_applied = 0 AND by_stream_to IS NULL`,
+    [projection.name, generation, toPosition.toString()],
+  );
+  return getGeneration(pool, projection.name, generation);
+}
+
+/** Ends a build by stream: its checkpoint becomes the position it read up to, from where the build goes on in position order. */
+export async function finishByStream(pool: Pool, projection: Projection, generation: number): Promise<GenerationRow> {
+  await pool.query(
+    `UPDATE projection_generations
+        SET checkpoint = by_stream_to, by_stream_to = NULL, by_stream_after = NULL, by_stream_after_revision = NULL, updated_at = now()
+      WHERE name = $1 AND generation = $2 AND by_stream_to IS NOT NULL`,
+    [projection.name, generation],
+  );
+  return getGeneration(pool, projection.name, generation);
 }
 
 /** A generation is analysed once it has applied this many events, and again each time that grows eightfold. */

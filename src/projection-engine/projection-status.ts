@@ -7,7 +7,7 @@ import { GenerationRow, listGenerations, liveGeneration } from './projection-reg
 export type ProjectionStatus = GenerationRow & {
   /** Events of the projection's types not applied yet. */
   lagEvents: number;
-  /** Age of the oldest event not applied yet; 0 when caught up. */
+  /** Age of the oldest event not applied yet (while built by stream, of the oldest event); 0 when caught up. */
   lagSeconds: number;
 };
 
@@ -22,9 +22,12 @@ export async function projectionStatus(pool: Pool, store: EventStore, projection
       const from = generation.checkpoint === 0n ? undefined : generation.checkpoint;
       let oldest: Date | undefined;
       for await (const event of store.readAll({ fromPosition: from, filter, maxCount: 1 })) oldest = event.recordedAt;
+      // Built by stream, it has applied events across the whole range its checkpoint starts:
+      // the count left is the range's less those, and the oldest event may be among them.
+      const applied = generation.byStream ? Number(generation.eventsApplied) : 0;
       statuses.push({
         ...generation,
-        lagEvents: oldest ? await store.countEvents({ fromPosition: from, filter }) : 0,
+        lagEvents: oldest ? (await store.countEvents({ fromPosition: from, filter })) - applied : 0,
         lagSeconds: oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : 0,
       });
     }

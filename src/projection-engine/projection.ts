@@ -18,6 +18,13 @@ export interface Projection {
   readonly version: number;
   /** Event types the handlers need; the runner subscribes to these only. */
   readonly eventTypes: readonly string[];
+  /**
+   * Every row depends on the events of one stream only, and handlers recognise a replay by the
+   * stream's revision (not by a position): a rebuild may then apply events grouped by stream
+   * (by-stream-build.ts), writing each row once. Not so for a row that follows other streams
+   * (CARPOS transactions follow their court's settings) or knows replays by position (the audit trail).
+   */
+  readonly perStream?: boolean;
   /** Logical table names, each created by `createTables` as `ctx.table(name)`. */
   readonly tables: readonly string[];
   /**

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from '../event-store/event-store.port';
 import type { Projection } from './projection';
 import { isCaughtUp, runGeneration, RunOptions } from './generation-runner';
+import { buildByStream } from './by-stream-build';
 import { isTransientDatabaseError } from '../postgres/transient-error';
 import {
   analyzeGeneration,
@@ -38,8 +39,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Builds a new generation from position zero beside whatever is live, and swaps it in once the
- * store confirms it is level (within SWAP_SLACK_EVENTS, which the live runner then applies).
+ * Builds a new generation from position zero beside whatever is live (by stream first, where
+ * projection and store allow: buildByStream), and swaps it in once the store confirms it is level (within SWAP_SLACK_EVENTS, which the live runner then applies).
  * Used when the code's version changed and by `rebuild`.
  */
 export async function buildAndSwap(
@@ -49,6 +50,8 @@ export async function buildAndSwap(
   options: RunOptions & { generation?: GenerationRow } = {},
 ): Promise<GenerationRow | undefined> {
   const building = options.generation ?? (await createGeneration(pool, projection));
+  const grouped = await buildByStream(pool, store, projection, building.generation, options);
+  if (grouped.byStream || grouped.state !== 'building') return undefined; // aborted, or replaced
   let analysed = false;
   const outcome = await runGeneration(pool, store, projection, building.generation, {
     ...options,
