@@ -117,11 +117,13 @@ function createIndexes({ table }: TableNames): string {
   return `
 -- A generation catching up writes orders only (see prepareBatch); its person rows and names are
 -- made here from the orders, in one pass. This runs once per generation (indexGeneration), before
--- any handler writes person rows.
+-- any handler writes person rows. Not compiled: the planner takes every JSON list for 100 rows, and
+-- compiling the statement for the millions it then expects took longer than it saves.
+SET LOCAL jit = off;
 INSERT INTO ${persons} (${PERSON_COLUMNS.join(', ')})
 SELECT o.order_id, p.role, p.kind, p."lastName", p."firstName", p."dateOfBirth", o.status, o.sealed, o.court_ori, o.order_type, o.sort_last, o.sort_first
   FROM ${orders} o CROSS JOIN LATERAL json_to_recordset(o.persons::json) AS p(role text, kind text, "lastName" text, "firstName" text, "dateOfBirth" date);
-INSERT INTO ${names} SELECT last_key FROM ${persons} WHERE last_key IS NOT NULL UNION SELECT first_key FROM ${persons} WHERE first_key IS NOT NULL
+INSERT INTO ${names} SELECT DISTINCT k FROM ${persons} CROSS JOIN LATERAL (VALUES (last_key), (first_key)) AS n(k) WHERE k IS NOT NULL
 ON CONFLICT DO NOTHING;
 -- The handlers replace an order's persons by order id.
 CREATE INDEX IF NOT EXISTS ${persons}_order ON ${persons} (order_id);
