@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
-import type { Projection } from './projection';
+import type { PreparedBatch, Projection } from './projection';
 import { DEFAULT_BATCH_SIZE, prepareAhead, RunOptions } from './generation-runner';
 import { isTransientDatabaseError } from '../postgres/transient-error';
 import {
@@ -52,7 +52,7 @@ export async function buildByStream(
   })[Symbol.asyncIterator]();
 
   // Each batch is gathered and prepared while the one before it is being written, as runGeneration does.
-  const gather = async (applying?: { prepared?: Awaited<ReturnType<typeof prepareAhead>>; done: Promise<unknown> }) => {
+  const gather = async (applying?: { prepared?: PreparedBatch; done: Promise<unknown> }) => {
     const batch: RecordedEvent[] = [];
     while (batch.length < batchSize) {
       const next = await events.next();
@@ -81,7 +81,10 @@ export async function buildByStream(
       options.onBatch?.(row, batch);
     }
   } catch (error) {
-    if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
+    // As runGeneration: status shows the stop and the event; a database hiccup is retried, not recorded.
+    if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
+      await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
+    }
     throw error;
   } finally {
     await events.return?.();
