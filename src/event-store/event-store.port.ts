@@ -76,11 +76,17 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+/** One event of a stream, as a by-stream read goes on after it. */
+export interface StreamCursor {
+  stream: string;
+  revision: bigint;
+}
+
 export interface ReadByStreamOptions {
   /** Inclusive: only events at or before this position, which must be one subscribers have seen (headPosition). */
   toPosition: bigint;
   /** Exclusive: go on after this event, the last one a reader before applied. */
-  after?: { stream: string; revision: bigint };
+  after?: StreamCursor;
   filter?: EventFilter;
 }
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import type { EventStore, RecordedEvent, StreamCursor } from '../event-store/event-store.port';
 import type { PreparedBatch, Projection } from './projection';
 import { DEFAULT_BATCH_SIZE, prepareAhead, RunOptions } from './generation-runner';
 import { isTransientDatabaseError } from '../postgres/transient-error';
@@ -11,7 +11,6 @@ import {
   ProjectionHandlerError,
   recordFailure,
   startByStream,
-  StreamCursor,
 } from './projection-registry';
 
 /**

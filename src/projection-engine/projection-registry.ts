@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { RecordedEvent } from '../event-store/event-store.port';
+import type { RecordedEvent, StreamCursor } from '../event-store/event-store.port';
 import { runSchemaDdl } from '../postgres/schema-ddl';
 import { inTransaction } from '../postgres/transaction';
 import { PreparedBatch, prepareAndWrite, Projection, tableNames, viewName } from './projection';
@@ -66,11 +66,6 @@ export interface GenerationRow {
 export interface ByStreamProgress {
   toPosition: bigint;
   after: StreamCursor | null;
-}
-
-export interface StreamCursor {
-  stream: string;
-  revision: bigint;
 }
 
 /** A handler threw: the batch was rolled back and the projection stops at this event. */

@@ -11,6 +11,7 @@ import {
   ReadByStreamOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamCursor,
   StreamNotFoundError,
   SubscribeOptions,
   Subscription,
@@ -216,7 +217,7 @@ export class PostgresEventStore implements EventStore {
 
   /** By the (stream, revision) key's index; the next page is read while the caller works through this one. */
   async *readByStream(options: ReadByStreamOptions): AsyncIterable<RecordedEvent> {
-    const page = (after: { stream: string; revision: bigint } | undefined) => {
+    const page = (after: StreamCursor | undefined) => {
       const params: unknown[] = [options.toPosition.toString()];
       let where = 'position <= $1';
       if (after) {
