@@ -59,7 +59,7 @@ export const auditTrailProjection: Projection = {
     )`,
   // Only the history query needs it; a rebuild inserts faster without it (the event store
   // already guarantees one event per order and revision).
-  createIndexes: ({ table }) => `CREATE UNIQUE INDEX IF NOT EXISTS ${table('events')}_order ON ${table('events')} (order_id, revision)`,
+  queryIndexes: ({ table }) => [`CREATE UNIQUE INDEX IF NOT EXISTS ${table('events')}_order ON ${table('events')} (order_id, revision)`],
   handle: (ctx, event) => prepareAndWrite(auditTrailProjection, ctx, [event]),
   async prepareBatch(events) {
     const all = rowsAfter(events, 0n);

@@ -57,9 +57,10 @@ export const carposTransactionsProjection: Projection = {
       answered_at timestamptz
     );
     CREATE INDEX ON ${table('transactions')} (order_id, revision) WHERE status = 'pending';`,
-  createIndexes: ({ table }) => `
-    CREATE INDEX IF NOT EXISTS ${table('transactions')}_answers ON ${table('transactions')} (answered_at DESC) WHERE answered_at IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS ${table('transactions')}_court ON ${table('transactions')} (court_ori, answered_at DESC);`,
+  queryIndexes: ({ table }) => [
+    `CREATE INDEX IF NOT EXISTS ${table('transactions')}_answers ON ${table('transactions')} (answered_at DESC) WHERE answered_at IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS ${table('transactions')}_court ON ${table('transactions')} (court_ori, answered_at DESC)`,
+  ],
   handle: (ctx, event) => prepareAndWrite(carposTransactionsProjection, ctx, [event]),
   // Set-based (a rebuild applies millions of events) and prepared ahead: the batch's orders and
   // courts are taken from the batch before (still being written) or read, the events applied in

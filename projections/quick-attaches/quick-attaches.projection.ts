@@ -45,11 +45,12 @@ export const quickAttachesProjection: Projection = {
       revision bigint NOT NULL
     );`,
   // Searches run within one county; names and case numbers are matched lower-cased (order-search.terms.ts).
-  createIndexes: ({ table }) => `
-    CREATE INDEX IF NOT EXISTS ${table('items')}_by_county ON ${table('items')} (lower(county), added_at);
-    CREATE INDEX IF NOT EXISTS ${table('items')}_by_name ON ${table('items')} (lower(county), lower(restrained_last_name));
-    CREATE INDEX IF NOT EXISTS ${table('items')}_by_case ON ${table('items')} (lower(county), lower(case_number));
-    CREATE INDEX IF NOT EXISTS ${table('items')}_by_order ON ${table('items')} (converted_order_id);`,
+  queryIndexes: ({ table }) => [
+    `CREATE INDEX IF NOT EXISTS ${table('items')}_by_county ON ${table('items')} (lower(county), added_at)`,
+    `CREATE INDEX IF NOT EXISTS ${table('items')}_by_name ON ${table('items')} (lower(county), lower(restrained_last_name))`,
+    `CREATE INDEX IF NOT EXISTS ${table('items')}_by_case ON ${table('items')} (lower(county), lower(case_number))`,
+    `CREATE INDEX IF NOT EXISTS ${table('items')}_by_order ON ${table('items')} (converted_order_id)`,
+  ],
   async handle(ctx, event) {
     if (recordedQuickAttachEvent(event)) await applyQuickAttachEvent(ctx, event);
     const order = recordedOrderEvent(event);

@@ -83,13 +83,11 @@ CREATE TABLE ${statusChanges} (
 }
 
 /**
- * The counters' keys, and what queries need. A generation catching up appends each batch's
- * increments to the counter tables as rows of their own (see prepareBatch); they are added up
- * here, once (indexGeneration), before the key that later increments are upserted on is made.
- * The aging report reads a court's orders by status; the expiry job reads active orders by expiration date.
+ * The counters' keys. A generation catching up appends each batch's increments to the counter
+ * tables as rows of their own (see prepareBatch); they are added up here, once (indexGeneration),
+ * before the key that later increments are upserted on is made.
  */
 function createIndexes({ table }: TableNames): string {
-  const orders = table('orders');
   const sums = (name: string, key: readonly string[], count: string, primaryKey: readonly string[]) => `
 CREATE TEMP TABLE ${name}_sums ON COMMIT DROP AS SELECT ${key.join(', ')}, sum(${count})::bigint AS ${count} FROM ${table(name)} GROUP BY ${key.join(', ')};
 TRUNCATE ${table(name)};
@@ -101,10 +99,16 @@ ALTER TABLE ${table(name)} ADD PRIMARY KEY (${primaryKey.join(', ')});`;
     STATUS_KEY,
     'delta',
     STATUS_KEY,
-  )}
-CREATE INDEX IF NOT EXISTS ${orders}_court ON ${orders} (court_ori, status);
-CREATE INDEX IF NOT EXISTS ${orders}_expiring ON ${orders} (expiration_date, order_id) WHERE status = 'ACTIVE';
-`;
+  )}`;
+}
+
+/** The aging report reads a court's orders by status; the expiry job reads active orders by expiration date. */
+function queryIndexes({ table }: TableNames): string[] {
+  const orders = table('orders');
+  return [
+    `CREATE INDEX IF NOT EXISTS ${orders}_court ON ${orders} (court_ori, status)`,
+    `CREATE INDEX IF NOT EXISTS ${orders}_expiring ON ${orders} (expiration_date, order_id) WHERE status = 'ACTIVE'`,
+  ];
 }
 
 interface OrderRow {
@@ -273,6 +277,7 @@ export const reportsProjection: Projection = {
   tables: TABLES,
   createTables,
   createIndexes,
+  queryIndexes,
   handle: (ctx, event) => prepareAndWrite(reportsProjection, ctx, [event]),
   prepareBatch,
 };

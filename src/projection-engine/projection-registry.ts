@@ -347,20 +347,66 @@ export async function recordFailure(pool: Pool, name: string, generation: number
 }
 
 /**
- * Runs the projection's createIndexes for a generation, once: in one transaction with the flag
- * that says it ran, because it may also fill tables that only queries need (order search's
- * person rows), which a second run would double.
+ * Query index builds at once, beside createIndexes. PostgreSQL already gives a build over a
+ * large table a parallel worker; a second build at once still took an order search indexing
+ * from 8.5 s to 7.2 s on two cores, a third gained nothing more (docs/benchmarks.md).
+ */
+const INDEX_BUILDS_AT_ONCE = 2;
+
+/**
+ * Indexes a generation that has caught up: runs the projection's createIndexes once, in one
+ * transaction with the flag that says it ran, because it may fill tables that only queries
+ * need (order search's person rows), which a second run would double; and builds its query
+ * indexes beside it, each in a transaction of its own. Those on the tables createIndexes fills
+ * wait for it: the transaction locks them against index builds before it starts them. The
+ * builds run on every call, as no-ops once done, so a process stopped between the flag and the
+ * last build completes them the next time.
  */
 export async function indexGeneration(pool: Pool, projection: Projection, generation: number): Promise<void> {
-  await inTransaction(pool, (client) => indexInTransaction(client, projection, generation));
+  const names = tableNames(projection, generation);
+  const queue = [...(projection.queryIndexes?.(names) ?? [])];
+  let builds: Promise<unknown> | undefined;
+  const startBuilds = () => {
+    const builder = async () => {
+      for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) await pool.query(sql);
+    };
+    builds ??= Promise.allSettled(Array.from({ length: Math.min(INDEX_BUILDS_AT_ONCE, queue.length) }, builder)).then((results) => {
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    });
+    return builds;
+  };
+  let gone = false;
+  try {
+    await inTransaction(pool, async (client) => {
+      const claim = await claimIndexing(client, projection, generation);
+      gone = claim === 'gone';
+      if (claim !== 'claimed') return;
+      const filled = (projection.filledAtIndexing ?? []).map((table) => names.table(table));
+      // SHARE ROW EXCLUSIVE conflicts with CREATE INDEX's SHARE lock, not with the fill's own writes.
+      if (filled.length > 0) await client.query(`LOCK TABLE ${filled.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+      void startBuilds().catch(() => undefined); // awaited below: it may be waiting for this commit
+      await finishIndexing(client, projection, generation);
+    });
+  } catch (error) {
+    // Builds that waited for the rolled-back fill go on over what is there; none is left running behind the caller.
+    await startBuilds().catch(() => undefined);
+    throw error;
+  }
+  if (!gone) await startBuilds();
 }
 
-async function indexInTransaction(client: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<void> {
-  const { rows } = await client.query('SELECT indexed FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE', [
+/** Locks the generation's row for createIndexes; 'gone' when a rebuild retired it (its tables are dropped). */
+async function claimIndexing(client: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<'claimed' | 'indexed' | 'gone'> {
+  const { rows } = await client.query('SELECT indexed, state FROM projection_generations WHERE name = $1 AND generation = $2 FOR UPDATE', [
     projection.name,
     generation,
   ]);
-  if (rows.length === 0 || rows[0].indexed) return;
+  if (rows.length === 0 || rows[0].state === 'retired') return 'gone';
+  return rows[0].indexed ? 'indexed' : 'claimed';
+}
+
+async function finishIndexing(client: Pick<Pool, 'query'>, projection: Projection, generation: number): Promise<void> {
   if (projection.createIndexes) await client.query(projection.createIndexes(tableNames(projection, generation)));
   await client.query('UPDATE projection_generations SET indexed = true, updated_at = now() WHERE name = $1 AND generation = $2', [
     projection.name,
@@ -387,7 +433,8 @@ export async function swapLive(pool: Pool, projection: Projection, generation: n
     if (promoted.rowCount !== 1) throw new Error(`projection ${projection.name} generation ${generation} is not being built`);
     const names = tableNames(projection, generation);
     // Usually done already by the build (see buildAndSwap); never swap in an unindexed generation.
-    await indexInTransaction(client, projection, generation);
+    if ((await claimIndexing(client, projection, generation)) === 'claimed') await finishIndexing(client, projection, generation);
+    for (const sql of projection.queryIndexes?.(names) ?? []) await client.query(sql);
     for (const table of projection.tables) {
       await client.query(`DROP VIEW IF EXISTS ${viewName(projection, table)}`);
       await client.query(`CREATE VIEW ${viewName(projection, table)} AS SELECT * FROM ${names.table(table)}`);

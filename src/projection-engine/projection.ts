@@ -33,13 +33,23 @@ export interface Projection {
    */
   createTables(ctx: TableNames): string;
   /**
-   * DDL for the indexes only queries need, each `CREATE INDEX IF NOT EXISTS` with its own name.
-   * A new generation is filled without them and indexed once it has caught up, before the
-   * swap: building an index over millions of rows once is far cheaper than keeping it up to
-   * date row by row during a rebuild. Runs once per generation (indexGeneration), so it may
-   * also fill what handlers leave to it while `ctx.indexed` is false.
+   * What a generation that has caught up needs made once, before queries read it: rows that
+   * handlers leave to it while `ctx.indexed` is false (order search's person rows), keys made
+   * over the finished rows (reports' counters). Runs once per generation (indexGeneration), in
+   * one transaction with the flag that says it ran.
    */
   createIndexes?(ctx: TableNames): string;
+  /**
+   * The indexes only queries need, one `CREATE INDEX IF NOT EXISTS` each. A new generation is
+   * filled without them and indexed once it has caught up, before the swap: building an index
+   * over millions of rows once is far cheaper than keeping it up to date row by row during a
+   * rebuild. They are built a few at a time, each on a connection of its own, while
+   * createIndexes runs, in the order given: a build on a table createIndexes writes to (named in
+   * `filledAtIndexing`) waits for it to commit, so list the others first.
+   */
+  queryIndexes?(ctx: TableNames): readonly string[];
+  /** The tables createIndexes writes rows to: their query indexes are built over those rows. */
+  readonly filledAtIndexing?: readonly string[];
   /**
    * Applies one event inside the batch transaction. Must be replay-safe: rows remember what
    * they applied (stream revision or position), so applying an event twice changes nothing.

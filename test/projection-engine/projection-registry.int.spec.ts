@@ -133,6 +133,81 @@ describe('projection generations and checkpoints', () => {
     expect(await analysed(generation.generation)).toBe(true);
     expect(await counts(db.pool)).toEqual({ i0: 7, i1: 7, i2: 6 });
   });
+  const indexExists = async (name: string) =>
+    (await db.pool.query('SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [db.schema, name])).rowCount === 1;
+
+  /** Tally with a second table that createIndexes fills, as order search fills its persons. */
+  const filling = (createIndexes: Projection['createIndexes']): Projection => ({
+    ...batchTally,
+    tables: ['streams', 'names'],
+    createTables: (names) => `${batchTally.createTables(names)}; CREATE TABLE ${names.table('names')} (name text NOT NULL)`,
+    createIndexes,
+    // The filled table's index first: a build waiting for the fill must not hold the others back.
+    queryIndexes: ({ table }) => [
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${table('names')}_unique ON ${table('names')} (name)`,
+      `CREATE INDEX IF NOT EXISTS ${table('streams')}_by_events ON ${table('streams')} (events)`,
+    ],
+    filledAtIndexing: ['names'],
+  });
+
+  it('builds query indexes beside createIndexes: on the tables it fills after its commit, on the others at once', async () => {
+    for (let i = 0; i < 10; i++) await store.append(`q${i % 2}`, [newEvent('Counted')], 'any');
+    const projection = filling(
+      ({ table }) => `
+      DO $$ BEGIN
+        -- Another connection builds the streams index meanwhile: wait up to 10 s for it.
+        FOR i IN 1..200 LOOP
+          EXIT WHEN EXISTS (SELECT FROM pg_indexes WHERE schemaname = current_schema() AND indexname = '${table('streams')}_by_events');
+          PERFORM pg_sleep(0.05);
+        END LOOP;
+        IF NOT EXISTS (SELECT FROM pg_indexes WHERE schemaname = current_schema() AND indexname = '${table('streams')}_by_events') THEN
+          RAISE EXCEPTION 'the streams index was not built beside createIndexes';
+        END IF;
+      END $$;
+      -- The unique index, built before this commits, would refuse the duplicate that is removed again here.
+      INSERT INTO ${table('names')} VALUES ('same'), ('same'), ('other');
+      DELETE FROM ${table('names')} WHERE ctid = (SELECT min(ctid) FROM ${table('names')} WHERE name = 'same');`,
+    );
+    const { generation } = await createGeneration(db.pool, projection);
+    await catchUp(db.pool, store, projection, generation, { batchSize: 5 });
+    await indexGeneration(db.pool, projection, generation);
+
+    expect(await indexExists(`tally_names_g${generation}_unique`)).toBe(true);
+    expect(await indexExists(`tally_streams_g${generation}_by_events`)).toBe(true);
+    expect((await db.pool.query(`SELECT name FROM tally_names_g${generation} ORDER BY name`)).rows).toEqual([{ name: 'other' }, { name: 'same' }]);
+    expect((await getGeneration(db.pool, projection.name, generation)).indexed).toBe(true);
+  });
+
+  it('builds query indexes a stop left unbuilt after createIndexes committed, at the latest in the swap', async () => {
+    await store.append('r', [newEvent('Counted')], 'no_stream');
+    const projection = filling(({ table }) => `INSERT INTO ${table('names')} VALUES ('one')`);
+    const { generation } = await createGeneration(db.pool, projection);
+    await catchUp(db.pool, store, projection, generation);
+    // As if the process stopped right after createIndexes' commit.
+    await db.pool.query(`INSERT INTO tally_names_g${generation} VALUES ('one'); UPDATE projection_generations SET indexed = true`);
+    await swapLive(db.pool, projection, generation);
+    expect(await indexExists(`tally_names_g${generation}_unique`)).toBe(true);
+    expect(await indexExists(`tally_streams_g${generation}_by_events`)).toBe(true);
+    expect(await counts(db.pool)).toEqual({ r: 1 });
+  });
+
+  it('leaves no build running when createIndexes fails, and tries it all again next time', async () => {
+    await store.append('f', [newEvent('Counted')], 'no_stream');
+    let fail = true;
+    const projection = filling(({ table }) => (fail ? 'SELECT 1 / 0' : `INSERT INTO ${table('names')} VALUES ('one')`));
+    const { generation } = await createGeneration(db.pool, projection);
+    await catchUp(db.pool, store, projection, generation);
+    await expect(indexGeneration(db.pool, projection, generation)).rejects.toThrow(/division by zero/);
+    // Every build has ended when the error comes (none waits on a lock or runs on), over what there was.
+    expect(await indexExists(`tally_names_g${generation}_unique`)).toBe(true);
+    expect(await indexExists(`tally_streams_g${generation}_by_events`)).toBe(true);
+    expect((await getGeneration(db.pool, projection.name, generation)).indexed).toBe(false);
+    fail = false;
+    await indexGeneration(db.pool, projection, generation);
+    expect((await db.pool.query(`SELECT name FROM tally_names_g${generation}`)).rows).toEqual([{ name: 'one' }]);
+    expect((await getGeneration(db.pool, projection.name, generation)).indexed).toBe(true);
+  });
+
   it('runs createIndexes once per generation, and tells handlers whether it has run', async () => {
     let indexings = 0;
     const seen: boolean[] = [];
