@@ -1,10 +1,9 @@
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import type { DraftOrderData, FieldChange } from '../../src/orders/order-data';
 import type { PreparedBatch, Projection, ProjectionContext, TableNames } from '../../src/projection-engine/projection';
-import { prepareAndWrite, streamsSeenBefore } from '../../src/projection-engine/projection';
+import { prepareAndWrite } from '../../src/projection-engine/projection';
 import { copyRows, copyText, CopyValue } from '../../src/postgres/copy-rows';
 import { recordedOrderEvent, RecordedOrderEvent } from '../../src/orders/order-history';
-import { orderStream } from '../../src/orders/order.decider';
 import type { OrderEventType } from '../../src/orders/order.events';
 
 /**
@@ -237,13 +236,17 @@ const ORDER_ROW_FIELDS = [
   'restrainedPerson.dateOfBirth',
 ];
 
-const touches = (fields: readonly string[], changes: readonly FieldChange[]) =>
-  changes.some(({ field }) => fields.some((prefix) => field === prefix || field.startsWith(`${prefix}.`)));
+/** Whether a change's field is one of `fields` or lies within one; the prefixes are made once, not per change. */
+const touching = (fields: readonly string[]) => {
+  const within = fields.map((field) => `${field}.`);
+  return (changes: readonly FieldChange[]) =>
+    changes.some(({ field }) => fields.includes(field) || within.some((prefix) => field.startsWith(prefix)));
+};
 
-export const changesPersons = (changes: readonly FieldChange[]) => touches(PERSON_FIELDS, changes);
+export const changesPersons = touching(PERSON_FIELDS);
 
 /** Whether a modification changes anything search keeps; most corrections (hearing date, judge, conditions) do not. */
-export const changesSearch = (changes: readonly FieldChange[]) => changesPersons(changes) || touches(ORDER_ROW_FIELDS, changes);
+export const changesSearch = touching([...new Set([...PERSON_FIELDS, ...ORDER_ROW_FIELDS])]);
 
 interface PersonEntry {
   order: Pick<OrderRow, 'orderId' | 'status' | 'sealed' | 'courtOri' | 'orderType' | 'restrainedLastName' | 'restrainedFirstName'>;
@@ -348,6 +351,11 @@ const UNIQUE_VIOLATION = '23505';
 
 /** What one batch does to one order: the last data its events carried, and the flags they set. */
 interface OrderChange {
+  /**
+   * The order's stream starts in the batch, so it has no row yet (streamsSeenBefore says why):
+   * its first event here is its creation, as a modification search skips never is.
+   */
+  new: boolean;
   revision: bigint;
   updatedAt: string;
   /** The whole data after the batch's last event that changed what search keeps of it. */
@@ -376,7 +384,7 @@ function changesOf(events: readonly RecordedOrderEvent[]): Map<string, OrderChan
   for (const event of events) {
     // A row remembers the last event that changed it, revision and time.
     if (event.type === 'OrderModified' && !changesSearch(event.data.changes)) continue;
-    const change = changes.get(event.orderId) ?? { revision: event.revision, updatedAt: '', personsChanged: false };
+    const change = changes.get(event.orderId) ?? { new: event.revision === 0n, revision: event.revision, updatedAt: '', personsChanged: false };
     change.revision = event.revision;
     change.updatedAt = event.metadata.occurredAt ?? event.recordedAt.toISOString();
     if (event.type === 'OrderModified') {
@@ -453,11 +461,10 @@ async function updateOrders(db: Db, { table }: TableNames, updates: readonly [st
  */
 async function prepareBatch(batch: readonly RecordedEvent[]): Promise<PreparedBatch> {
   const events = batch.map((recorded) => recordedOrderEvent(recorded)).filter((event) => event !== undefined);
-  const seen = streamsSeenBefore(events);
   const created: { order: OrderRow; data: DraftOrderData }[] = [];
   const updated: [string, OrderChange][] = [];
   for (const [orderId, change] of changesOf(events)) {
-    if (seen.has(orderStream(orderId))) updated.push([orderId, change]);
+    if (!change.new) updated.push([orderId, change]);
     else if (change.data && change.status) {
       created.push({ order: orderRow(orderId, change.data, change.status, change.sealed ?? false, change.revision, change.updatedAt), data: change.data });
     }

@@ -8,18 +8,29 @@ import { pipeline } from 'node:stream/promises';
 export type CopyValue = string | number | bigint | boolean | null;
 
 const SPECIAL = /[\\\t\n\r]/g;
+const HAS_SPECIAL = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 function field(value: CopyValue): string {
   if (value === null) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
-  return typeof value === 'string' ? value.replace(SPECIAL, (c) => ESCAPES[c]) : String(value);
+  if (typeof value !== 'string') return String(value);
+  // Hardly any value needs escaping, and testing is far cheaper than a replace that finds nothing.
+  return HAS_SPECIAL.test(value) ? value.replace(SPECIAL, (c) => ESCAPES[c]) : value;
 }
 
-/** Rows in COPY's text format (tab-separated, \N for null, backslash escapes), ready to send. */
+/**
+ * Rows in COPY's text format (tab-separated, \N for null, backslash escapes), ready to send.
+ * Appended field by field: a rebuild writes hundreds of megabytes through here, and mapping and
+ * joining each row took twice as long.
+ */
 export function copyText(rows: readonly (readonly CopyValue[])[]): string {
   let text = '';
-  for (const row of rows) text += row.map(field).join('\t') + '\n';
+  for (const row of rows) {
+    text += field(row[0]);
+    for (let i = 1; i < row.length; i++) text += '\t' + field(row[i]);
+    text += '\n';
+  }
   return text;
 }
 
