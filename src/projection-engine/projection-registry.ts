@@ -353,8 +353,8 @@ export async function recordFailure(pool: Pool, name: string, generation: number
 
 /**
  * Query index builds at once, beside createIndexes. PostgreSQL already gives a build over a
- * large table a parallel worker; a second build at once still took an order search indexing
- * from 8.5 s to 7.2 s on two cores, a third gained nothing more (docs/benchmarks.md).
+ * large table a parallel worker; a second build at once still took order search's indexing of
+ * the same rows from 8.4–8.7 s to 7.1–7.4 s on two cores, a third gained little more (docs/benchmarks.md).
  */
 const INDEX_BUILDS_AT_ONCE = 2;
 
