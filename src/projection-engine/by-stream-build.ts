@@ -2,14 +2,12 @@ import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent, StreamCursor } from '../event-store/event-store.port';
 import type { PreparedBatch, Projection } from './projection';
 import { DEFAULT_BATCH_SIZE, prepareAhead, RunOptions } from './generation-runner';
-import { isTransientDatabaseError } from '../postgres/transient-error';
 import {
   applyStreamBatch,
   finishByStream,
   GenerationRow,
   getGeneration,
-  ProjectionHandlerError,
-  recordFailure,
+  recordHandlerBug,
   startByStream,
 } from './projection-registry';
 
@@ -80,10 +78,7 @@ export async function buildByStream(
       options.onBatch?.(row, batch);
     }
   } catch (error) {
-    // As runGeneration: status shows the stop and the event; a database hiccup is retried, not recorded.
-    if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
-      await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
-    }
+    await recordHandlerBug(pool, projection.name, generation, error);
     throw error;
   } finally {
     await events.return?.();

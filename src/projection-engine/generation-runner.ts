@@ -1,9 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
-import { isTransientDatabaseError } from '../postgres/transient-error';
 import { PreparedBatch, Projection, tableNames } from './projection';
-import { applyBatch, GenerationRow, getGeneration, ProjectionHandlerError, recordFailure } from './projection-registry';
+import { applyBatch, GenerationRow, getGeneration, recordHandlerBug } from './projection-registry';
 
 /**
  * Events applied per transaction at most. Only catching up fills a batch (following live, a
@@ -175,10 +174,7 @@ export async function runGeneration(
     }
     return 'stopped';
   } catch (error) {
-    // Status shows the stop and the event until a restart clears it; a database hiccup is retried, not recorded.
-    if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
-      await recordFailure(pool, projection.name, generation, error).catch(() => undefined);
-    }
+    await recordHandlerBug(pool, projection.name, generation, error);
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', closeOnAbort);

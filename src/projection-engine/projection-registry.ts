@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { RecordedEvent, StreamCursor } from '../event-store/event-store.port';
 import { runSchemaDdl } from '../postgres/schema-ddl';
+import { isTransientDatabaseError } from '../postgres/transient-error';
 import { inTransaction } from '../postgres/transaction';
 import { PreparedBatch, prepareAndWrite, Projection, tableNames, viewName } from './projection';
 
@@ -343,12 +344,20 @@ export async function analyzeGeneration(
   }
 }
 
-export async function recordFailure(pool: Pool, name: string, generation: number, error: Error): Promise<void> {
-  await pool.query('UPDATE projection_generations SET error = $3, updated_at = now() WHERE name = $1 AND generation = $2', [
-    name,
-    generation,
-    error.message,
-  ]);
+/**
+ * A handler's own bug: the projection stops at the event. A database hiccup during a handler
+ * (the server restarted, a connection broke) heals by trying again instead.
+ */
+export function isHandlerBug(error: unknown): error is ProjectionHandlerError {
+  return error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause);
+}
+
+/** Status shows a handler's bug and its event until a restart clears it; anything else is not recorded. Never throws. */
+export async function recordHandlerBug(pool: Pool, name: string, generation: number, error: unknown): Promise<void> {
+  if (!isHandlerBug(error)) return;
+  await pool
+    .query('UPDATE projection_generations SET error = $3, updated_at = now() WHERE name = $1 AND generation = $2', [name, generation, error.message])
+    .catch(() => undefined);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   indexGeneration,
   listGenerations,
   liveGeneration,
-  ProjectionHandlerError,
+  isHandlerBug,
   swapLive,
 } from './projection-registry';
 
@@ -121,9 +121,8 @@ export class Projector {
         await this.runWhileActive(projection, signal);
         return;
       } catch (error) {
-        // A failing handler is the projection's own bug: stop it and say which event. Anything
-        // else (the database restarted, a connection broke) heals by trying again.
-        if (error instanceof ProjectionHandlerError && !isTransientDatabaseError(error.cause)) {
+        // A handler's bug stops the projection, saying which event; anything else heals by trying again.
+        if (isHandlerBug(error)) {
           this.failures.set(projection.name, error);
           this.log(`projection ${projection.name} stopped: ${error.message}`);
           return;
